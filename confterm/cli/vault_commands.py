@@ -9,6 +9,7 @@ from confterm.errors import EXIT_OK, EXIT_VERIFY_FAILED
 from confterm.i18n import t
 from confterm.vault import audit, lifecycle, people
 from confterm.vault.kdf import FAST_PARAMS, KdfParams
+from confterm.vault.policy import check_passphrase
 from confterm.vault.secrets import wipe
 from confterm.vault.session import Ctx
 
@@ -23,9 +24,12 @@ def _kdf(args: argparse.Namespace) -> KdfParams | None:
 def cmd_init(args: argparse.Namespace) -> int:
     path = vault_path(args)
     name = people.check_name(args.name)
+    lifecycle.check_new_vault_target(path)
     secret = read_new_secret(name)
     try:
-        print(t("cli.calibrating"), file=sys.stderr)
+        check_passphrase(bytes(secret).decode("utf-8"), person=name)
+        if not args.fast_kdf:
+            print(t("cli.calibrating"), file=sys.stderr)
         created = lifecycle.create_vault(path, name, secret, vault_name=args.vault_name,
                                          params=_kdf(args))
     finally:

@@ -43,6 +43,21 @@ def is_vault(path: Path) -> bool:
                for name in (keyslots.PRIMARY, keyslots.BACKUP, store.DB_NAME))
 
 
+def check_new_vault_target(path: Path) -> None:
+    """InputError unless ``path`` can become a new vault (absent or an empty directory)."""
+    if path.exists():
+        if not path.is_dir():
+            raise InputError("vault.not_a_directory", path=str(path))
+        if is_vault(path):
+            raise InputError("vault.exists", path=str(path))
+        if any(path.iterdir()):
+            raise InputError("vault.dir_not_empty", path=str(path))
+    if not path.parent.is_dir():
+        raise InputError("vault.parent_missing", path=str(path.parent))
+    if not os.access(path.parent, os.W_OK):
+        raise InputError("vault.unwritable", path=str(path.parent))
+
+
 def _policy_text(passphrase: bytearray, person: str) -> None:
     check_passphrase(bytes(passphrase).decode("utf-8", "strict"), person=person)
 
@@ -58,18 +73,8 @@ def create_vault(path: Path, admin_name: str, passphrase: bytearray, *,
     path = path.expanduser()
     name = people.check_name(admin_name)
     _policy_text(passphrase, name)
-    if path.exists():
-        if not path.is_dir():
-            raise InputError("vault.not_a_directory", path=str(path))
-        if is_vault(path):
-            raise InputError("vault.exists", path=str(path))
-        if any(path.iterdir()):
-            raise InputError("vault.dir_not_empty", path=str(path))
+    check_new_vault_target(path)
     parent = path.parent
-    if not parent.is_dir():
-        raise InputError("vault.parent_missing", path=str(parent))
-    if not os.access(parent, os.W_OK):
-        raise InputError("vault.unwritable", path=str(parent))
     params = params or calibrate()
     vault_id = uuid.uuid4().hex
     tmp = parent / f".{path.name}.creating-{os.getpid()}"
