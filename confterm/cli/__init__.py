@@ -20,6 +20,7 @@ from confterm.i18n import LANGUAGES, default_language, set_language, t
 COMMAND_MODULES = [
     "confterm.cli.vault_commands",
     "confterm.cli.tui_commands",
+    "confterm.cli.bench_commands",
 ]
 
 

@@ -47,7 +47,8 @@ def connect(db_path: Path, dek: bytearray, create: bool = False) -> Connection:
     """
     if not create and not db_path.exists():
         raise DamageError("vault.database_missing", path=str(db_path))
-    conn: Connection = sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+    conn: Connection = sqlcipher3.connect(str(db_path), isolation_level=None,
+                                          check_same_thread=False)
     conn.execute("PRAGMA cipher_log_level = NONE")
     pragma = _key_pragma(dek)
     try:

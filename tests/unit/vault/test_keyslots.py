@@ -154,9 +154,9 @@ def test_existing_vault_is_never_overwritten(vault: Path) -> None:
 
 
 def test_second_process_cannot_open_a_vault_in_use(vault: Path) -> None:
-    with lifecycle.open_vault(vault, ADMIN, passphrase_bytes(ADMIN_PASS)):
-        with pytest.raises(InputError, match="in use by another confterm"):
-            unlock(vault)
+    with (lifecycle.open_vault(vault, ADMIN, passphrase_bytes(ADMIN_PASS)),
+          pytest.raises(InputError, match="in use by another confterm")):
+        unlock(vault)
     unlock(vault)
 
 
