@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "confterm.cli.vault_commands",
     "confterm.cli.tui_commands",
     "confterm.cli.bench_commands",
+    "confterm.cli.backup_commands",
 ]
 
 
