@@ -18,7 +18,7 @@ from .prompts import read_secret
 
 
 class Progress:
-    """Stage names on stderr, with a percentage on a terminal; silent stages repeat once."""
+    """Stage names with a percentage on stderr when it is a terminal; silent otherwise."""
 
     def __init__(self, prefix: str = "backup.stage.") -> None:
         self.prefix = prefix
@@ -26,13 +26,15 @@ class Progress:
         self.tty = sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.tty:  # scripts read stderr for the one-sentence error only
+            return
         label = t(self.prefix + stage)
         if stage != self.last:
-            if self.tty and self.last:
+            if self.last:
                 print(file=sys.stderr)
             self.last = stage
-            print(label, end="" if self.tty else "\n", file=sys.stderr, flush=True)
-        elif self.tty and total > 1:
+            print(label, end="", file=sys.stderr, flush=True)
+        elif total > 1:
             print(f"\r{label} {100 * done // max(total, 1)}%", end="", file=sys.stderr,
                   flush=True)
 
@@ -163,9 +165,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     src, target = Path(args.src).expanduser(), Path(args.vault).expanduser()
     pre = restore.preflight_restore(src, target)  # refusals that need no passphrase
     name = who(args, pre.path)
-    candidates = [Path(pre.manifest.origin), default_vault()]
+    candidates = [default_vault()]  # the backup's own origin is tried first anyway
     if os.environ.get("CONFTERM_VAULT"):
-        candidates.insert(1, Path(os.environ["CONFTERM_VAULT"]))
+        candidates.insert(0, Path(os.environ["CONFTERM_VAULT"]))
     secret = read_secret("backup.backup_passphrase", person=name)
     progress = Progress()
     try:
@@ -204,7 +206,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     total = len(check.CHECKS)
 
     def progress(name: str, done: int, _total: int) -> None:
-        if name == "check" and done < total:
+        if name == "check" and done < total and sys.stderr.isatty():
             step = check.CHECKS[done]
             print(t("backup.check_progress", step=done + 1, total=total,
                     name=t(f"backup.check_name.{step}")), file=sys.stderr, flush=True)
@@ -225,14 +227,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _report_lines(lines: list[check.CheckLine], not_run: tuple[str, ...] = ()) -> int:
     for line in lines:
         mark = "✔" if line.ok else "✘"
-        print(f"{mark} {t(line.key, **line.params)}", file=sys.stdout if line.ok else sys.stderr)
+        print(f"{mark} {t(line.key, **line.params)}")
     for name in not_run:
-        print(f"- {t('backup.check_not_run', check=t(f'backup.check_name.{name}'))}",
-              file=sys.stderr)
+        print(f"- {t('backup.check_not_run', check=t(f'backup.check_name.{name}'))}")
     failed = sum(1 for line in lines if not line.ok) + len(not_run)
     count = len(lines) + len(not_run)
     if failed:
-        print(t("backup.check_summary_bad", failed=failed, count=count), file=sys.stderr)
+        print(t("backup.check_summary_bad", failed=failed, count=count))
         return EXIT_VERIFY_FAILED
     print(t("backup.check_summary_ok", count=count))
     return EXIT_OK

@@ -97,7 +97,8 @@ def restore(src: Path, target: Path, name: str, passphrase: bytearray, *,
     src, target = src.expanduser(), target.expanduser()
     pre = preflight_restore(src, target)
     if current is None and newer is None:
-        current = detect_current(pre.manifest, candidates or [], target)
+        origin = [Path(pre.manifest.origin)] if pre.manifest.origin else []
+        current = detect_current(pre.manifest, [*origin, *(candidates or [])], target)
     if current is None and newer is None and not no_newer_history:
         raise InputError("backup.restore_no_history", path=str(src))
     dek = unlock(pre, name, passphrase)
