@@ -63,8 +63,14 @@ def parse_short_code(code: str) -> str:
     has a typo.
     """
     shown = code.strip()[:60]
-    text = "".join(code.upper().replace(" ", "-").split("-"))
-    if text.startswith(SHORT_PREFIX) and len(text) == SHORT_CHARS + 2:
+    parts = [p for p in code.upper().replace(" ", "-").split("-") if p]
+    if len(parts) > 1:  # typed with separators: the groups must have the printed shape
+        if parts[0] == SHORT_PREFIX:
+            parts = parts[1:]
+        if [len(p) for p in parts] != [4, 4, 4, 4, 1]:
+            raise InputError("reports.short_code_malformed", code=shown)
+    text = "".join(parts)
+    if len(text) == SHORT_CHARS + 2 and text.startswith(SHORT_PREFIX):
         text = text[1:]
     if len(text) != SHORT_CHARS + 1:
         raise InputError("reports.short_code_malformed", code=shown)
