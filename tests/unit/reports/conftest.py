@@ -29,9 +29,15 @@ def need(*tools: str) -> None:
 
 
 def run(*args: str, data: bytes | None = None) -> str:
+    """A tool's standard output (stderr has noise such as zbarimg's D-Bus complaints)."""
     proc = subprocess.run(list(args), input=data, capture_output=True, check=False,
                           env=dict(os.environ, LC_ALL="C"))
-    return (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def squash(text: str) -> str:
+    """Text without spaces: pdftotext drops or adds spaces between CJK and digits."""
+    return "".join(text.split(" "))
 
 
 @pytest.fixture(scope="session")
