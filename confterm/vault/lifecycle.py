@@ -197,6 +197,13 @@ def _finish_open(path: Path, loaded: keyslots.LoadedSlots, dek: bytearray, seed:
         session = VaultSession(path, loaded.file.vault_id, person, dek, seed, lock, **kwargs)
         session.attach(factory)
         return session
+    except store.DatabaseError as exc:
+        # A page that fails to read once the key is proven (self-check, migrations, the
+        # person's row) is damage, never an internal error (found by tests/robust bit flips).
+        lock.release()
+        wipe(dek)
+        wipe(seed)
+        raise DamageError("vault.database_damaged", path=str(path / store.DB_NAME)) from exc
     except BaseException:
         lock.release()
         wipe(dek)
