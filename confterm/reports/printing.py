@@ -136,19 +136,46 @@ def print_pdf(pdf: bytes, printer: str | None = None, copies: int = 1, title: st
     raise PrintJobFailed(target.name, out.strip()[:200] or f"lp exit {proc.returncode}")
 
 
+# job-state-reasons (lpstat's "Alerts") meaning the job will not print without help.
+FAILED_REASONS = frozenset({
+    "printer-stopped", "resources-are-not-ready", "job-hold-until-specified",
+    "aborted-by-system", "document-format-error", "document-unprintable-error",
+    "job-data-insufficient", "compression-error", "document-access-error",
+    "submission-interrupted", "job-canceled-at-device"})
+
+
+def _job_alerts(listing: str, job_id: str) -> tuple[bool, set[str], str]:
+    """(pending?, alerts, status text) of ``job_id`` in an ``lpstat -l -o`` listing."""
+    blocks = re.split(r"\n(?=\S)", listing)
+    for block in blocks:
+        if block.split(None, 1)[:1] == [job_id]:
+            alerts = re.search(r"Alerts:\s*(.*)", block)
+            status = re.search(r"Status:\s*(.*)", block)
+            return (True, set(alerts.group(1).split()) if alerts else set(),
+                    status.group(1).strip() if status else "")
+    return False, set(), ""
+
+
 def wait_for_job(job_id: str, timeout: float = 30, server: str | None = None) -> None:
-    """Wait until the job has left the queue; PrintJobFailed if the printer stopped on it
-    (CUPS's default error policy stops the queue and keeps the job)."""
+    """Wait until the job has left the queue; PrintJobFailed if it is stuck on an error.
+
+    CUPS keeps a failed job pending (retry-job or stop-printer policy) and says why in its
+    state reasons; a stopped queue is reported too. A queue set to abort-job drops a
+    failed job, which lpstat cannot tell from a printed one.
+    """
     printer = job_id.rsplit("-", 1)[0]
     deadline = time.monotonic() + timeout
     while True:
-        pending = _text(_run(["lpstat", "-W", "not-completed", "-o", printer], server))
-        if not re.search(rf"^{re.escape(job_id)}\s", pending, re.MULTILINE):
+        listing = _text(_run(["lpstat", "-l", "-W", "not-completed", "-o", printer], server))
+        pending, alerts, status = _job_alerts(listing, job_id)
+        if not pending:
             return
-        state = _text(_run(["lpstat", "-p", printer, "-l"], server))
+        stuck = alerts & FAILED_REASONS
+        if stuck:
+            raise PrintJobFailed(printer, status or " ".join(sorted(stuck)))
+        state = _text(_run(["lpstat", "-p", printer], server))
         if re.search(rf"^printer {re.escape(printer)} disabled", state, re.MULTILINE):
-            lines = [ln.strip() for ln in state.splitlines()[1:] if ln.strip()]
-            raise PrintJobFailed(printer, " ".join(lines)[:200] or "printer stopped")
+            raise PrintJobFailed(printer, state.strip().splitlines()[-1][:200])
         if time.monotonic() > deadline:
             raise PrintJobFailed(printer, "timed out waiting for the job")
         time.sleep(0.2)
