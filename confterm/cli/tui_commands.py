@@ -32,7 +32,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, path: Path | None = None) -> int:
-    raise InputError("cli.tui_not_built")
+    """Open the TUI; every problem with the vault itself is shown on the unlock screen."""
+    from confterm.app import create_app
+    from confterm.vault.settings import IDLE_MAX
+
+    idle = getattr(args, "idle_timeout", None)
+    if idle is not None and not 5 <= idle <= IDLE_MAX:
+        raise InputError("settings.idle_out_of_range", value=idle, minimum=5, maximum=IDLE_MAX)
+    app = create_app(path or vault_path(args), lang=getattr(args, "lang", None),
+                     idle_timeout=idle)
+    app.run()
+    return 0
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -1,0 +1,30 @@
+"""Set the vault's idle lock time (administrator); audited with the old and new value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from confterm.dialogs.form import FormDialog
+from confterm.i18n import t
+from confterm.vault import settings
+
+
+class IdleSettingDialog(FormDialog[int]):
+    TITLE_KEY = "ui.idle.title"
+
+    def __init__(self, current: int) -> None:
+        super().__init__()
+        self.current = current
+
+    def fields(self) -> Iterable[Widget]:
+        yield Static(t("ui.idle.explain", minimum=settings.IDLE_MIN, maximum=settings.IDLE_MAX))
+        yield Label(t("ui.idle.seconds"))
+        yield Input(str(self.current), id="idle-seconds", restrict=r"[0-9]*", max_length=6)
+
+    async def submit(self) -> None:
+        seconds = settings.parse_idle_timeout(self.query_one("#idle-seconds", Input).value)
+        await self.service(settings.set_idle_timeout, seconds)
+        self.dismiss(seconds)

@@ -1,0 +1,125 @@
+"""The unlock screen: who you are, your passphrase, and a clear reason when it fails.
+
+The list of people comes from the keyslot file (readable without a key). The Argon2id work
+runs on a worker thread while an "unlocking…" line shows; the passphrase buffer is wiped
+whatever the outcome. Every failure has its own sentence: wrong passphrase, back-off with
+the seconds left, unknown person, damaged keyslot file, damaged database, vault in use,
+vault missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from confterm.errors import AuthError, ConftermError
+from confterm.i18n import t
+from confterm.screens.base import ConftermScreen
+from confterm.unlocking import in_thread, open_for_ui
+from confterm.vault.lifecycle import load_slots
+from confterm.widgets.passphrase import PassphraseInput
+
+
+def _names(app: Any) -> list[str]:
+    loaded = load_slots(app.vault_path)
+    return [s.person for s in loaded.file.slots if s.kind == "passphrase" and s.person]
+
+
+class UnlockScreen(ConftermScreen):
+    SCREEN_ID = "unlock"
+    HELP_KEY = "ui.help.unlock"
+    DATA = False
+    AUTO_FOCUS = "#unlock-name"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        with Vertical(id="unlock-box"):
+            yield Static(t("ui.unlock.title"), id="unlock-title")
+            yield Static(t("ui.unlock.vault", path=str(app.vault_path)), id="unlock-vault")
+            yield Label(t("ui.unlock.people"))
+            yield OptionList(id="unlock-people")
+            yield Label(t("ui.unlock.name"))
+            yield Input(id="unlock-name", placeholder=t("ui.unlock.name_placeholder"))
+            yield Label(t("ui.unlock.passphrase"))
+            yield PassphraseInput(id="unlock-pass")
+            yield Static("", id="unlock-status")
+        yield Footer(show_command_palette=False)
+
+    async def reload(self) -> None:
+        try:
+            self.names = await in_thread(_names, self.app)
+        except ConftermError as exc:
+            self.names = []
+            self.set_status(exc.message(), "error")
+        people = self.query_one("#unlock-people", OptionList)
+        people.clear_options()
+        people.add_options([Option(name) for name in self.names])
+        people.display = bool(self.names)
+        if len(self.names) == 1:
+            self.query_one("#unlock-name", Input).value = self.names[0]
+            self.query_one("#unlock-pass").focus()
+        elif self.names:
+            people.highlighted = 0
+            people.focus()
+
+    def set_status(self, text: str, kind: str = "") -> None:
+        status = self.query_one("#unlock-status", Static)
+        status.update(text)
+        status.set_classes(f"-{kind}" if kind else "")
+
+    @on(OptionList.OptionSelected, "#unlock-people")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#unlock-name", Input).value = str(event.option.prompt)
+        self.query_one("#unlock-pass").focus()
+
+    @on(Input.Submitted, "#unlock-name")
+    def _name_done(self) -> None:
+        self.query_one("#unlock-pass").focus()
+
+    @on(Input.Submitted, "#unlock-pass")
+    def _pass_done(self) -> None:
+        self.action_unlock()
+
+    def action_unlock(self) -> None:
+        if self.busy:
+            return
+        name = " ".join(self.query_one("#unlock-name", Input).value.split())
+        field = self.query_one("#unlock-pass", PassphraseInput)
+        if not name:
+            self.set_status(t("ui.unlock.name_required"), "error")
+            self.query_one("#unlock-name").focus()
+            return
+        if not field.value:
+            self.set_status(AuthError("auth.empty_passphrase").message(), "error")
+            field.focus()
+            return
+        secret = field.take_secret()
+        self.busy = True
+        self.set_status(t("ui.unlock.working", person=name), "busy")
+        self.run_worker(self._unlock(name, secret), exclusive=True, group="unlock",
+                        exit_on_error=False)
+
+    async def _unlock(self, name: str, secret: bytearray) -> None:
+        app: Any = self.app
+        try:
+            unlocked = await open_for_ui(app.vault_path, name, secret)
+        except ConftermError as exc:
+            self.busy = False
+            self.set_status(exc.message(), "error")
+            self.query_one("#unlock-pass").focus()
+            return
+        except Exception as exc:  # one sentence, never a traceback
+            self.busy = False
+            self.set_status(t("ui.unexpected", kind=type(exc).__name__), "error")
+            return
+        app.enter_vault(unlocked)
