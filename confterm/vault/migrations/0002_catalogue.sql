@@ -145,6 +145,7 @@ CREATE TABLE records(
     extension_years   INTEGER CHECK (extension_years IS NULL OR extension_years > 0),
     extension_reason  TEXT NOT NULL DEFAULT '',
     scrapped_year     INTEGER,
+    archived_on       TEXT,                       -- 归档日期, 'YYYY-MM-DD'
     notes             TEXT NOT NULL DEFAULT '',
     retention_end     TEXT NOT NULL DEFAULT '9999-12-31',
     state             TEXT NOT NULL DEFAULT 'active'

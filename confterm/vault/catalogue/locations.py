@@ -1,0 +1,241 @@
+"""Where the paper is: room → cabinet or safe → shelf → box (with barcode and capacity).
+
+Records live in boxes (or, for electronic media, in any location). Moving records between
+boxes, or a whole box to another shelf, is audited with the place before and after; a box
+never takes more records than its capacity (checked here with a clear message, and by a
+schema trigger as a last line of defence). ``path`` ("档案室A / 柜03 / 第2层 / 盒0012") is
+stored so the browser never walks the tree per row; renames and moves rewrite the subtree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from confterm.errors import ConflictError, InputError
+from confterm.vault.catalogue.common import (
+    check_version,
+    chunks,
+    clean_text,
+    placeholders,
+    require_reason,
+    require_writer,
+    sql_errors,
+    stamp,
+)
+from confterm.vault.catalogue.record_input import check_room_in
+from confterm.vault.session import Ctx
+from confterm.vault.store import Connection
+
+PARENT_KINDS = {"room": (None,), "cabinet": ("room",), "safe": ("room",),
+                "shelf": ("cabinet", "safe"), "box": ("shelf",)}
+SEPARATOR = " / "
+
+
+@dataclass(frozen=True)
+class Location:
+    id: int
+    parent_id: int | None
+    kind: str
+    name: str
+    barcode: str | None
+    capacity: int | None
+    record_count: int
+    path: str
+    notes: str
+    version: int
+
+
+_SELECT = ("SELECT id, parent_id, kind, name, barcode, capacity, record_count, path, notes,"
+           " version FROM locations")
+
+
+def get(conn: Connection, location_id: int) -> Location:
+    row = conn.execute(f"{_SELECT} WHERE id = ?", (location_id,)).fetchone()
+    if row is None:
+        raise InputError("records.unknown_location", location=location_id)
+    return Location(*row)
+
+
+def by_barcode(conn: Connection, barcode: str) -> Location | None:
+    row = conn.execute(f"{_SELECT} WHERE barcode = ?", (barcode.strip(),)).fetchone()
+    return Location(*row) if row else None
+
+
+def children(conn: Connection, parent_id: int | None) -> list[Location]:
+    if parent_id is None:
+        rows = conn.execute(f"{_SELECT} WHERE parent_id IS NULL ORDER BY name")
+    else:
+        rows = conn.execute(f"{_SELECT} WHERE parent_id = ? ORDER BY name", (parent_id,))
+    return [Location(*r) for r in rows]
+
+
+def _check_parent(conn: Connection, kind: str, parent_id: int | None) -> str:
+    """The parent's path ('' for a room); InputError if the hierarchy would be wrong."""
+    if kind not in PARENT_KINDS:
+        raise InputError("records.bad_location_kind", kind=kind,
+                         kinds=", ".join(PARENT_KINDS))
+    if parent_id is None:
+        if kind != "room":
+            raise InputError("records.location_needs_parent", kind=kind)
+        return ""
+    parent = get(conn, parent_id)
+    if parent.kind not in PARENT_KINDS[kind]:
+        raise InputError("records.bad_location_parent", kind=kind, parent=parent.path,
+                         parent_kind=parent.kind)
+    return parent.path
+
+
+def _clean_barcode(barcode: str | None) -> str | None:
+    text = clean_text(barcode, "barcode", limit=64) if barcode else ""
+    return text or None
+
+
+def create(ctx: Ctx, kind: str, name: str, parent_id: int | None = None,
+           barcode: str | None = None, capacity: int | None = None, notes: str = "") -> int:
+    require_writer(ctx)
+    name = clean_text(name, "name", required=True, limit=80)
+    barcode = _clean_barcode(barcode)
+    if capacity is not None and (isinstance(capacity, bool) or capacity < 0):
+        raise InputError("records.bad_capacity", capacity=capacity)
+    with ctx.transaction() as conn:
+        parent_path = _check_parent(conn, kind, parent_id)
+        _check_unique(conn, parent_id, name, barcode, None)
+        path = f"{parent_path}{SEPARATOR}{name}" if parent_path else name
+        cur = conn.execute("INSERT INTO locations(parent_id, kind, name, barcode, capacity,"
+                           " path, notes, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                           (parent_id, kind, name, barcode, capacity, path,
+                            clean_text(notes, "notes"), stamp(ctx)))
+        location_id = int(cur.lastrowid or 0)
+        ctx.audit("location.create", "location", location_id,
+                  {"kind": kind, "path": path, "barcode": barcode, "capacity": capacity})
+        return location_id
+
+
+def _check_unique(conn: Connection, parent_id: int | None, name: str, barcode: str | None,
+                  own_id: int | None) -> None:
+    row = conn.execute("SELECT path FROM locations WHERE coalesce(parent_id, 0) = ?"
+                       " AND name = ? AND id IS NOT ?", (parent_id or 0, name, own_id)).fetchone()
+    if row:
+        raise ConflictError("records.duplicate_location", path=row[0])
+    if barcode and conn.execute("SELECT 1 FROM locations WHERE barcode = ? AND id IS NOT ?",
+                                (barcode, own_id)).fetchone():
+        raise ConflictError("records.duplicate_barcode", barcode=barcode)
+
+
+def update(ctx: Ctx, location_id: int, expected_version: int | None, *, name: str | None = None,
+           barcode: str | None = None, capacity: int | None = None,
+           notes: str | None = None) -> Location:
+    """Rename, re-label, resize; capacity below what the box holds is refused. Audited."""
+    require_writer(ctx)
+    with ctx.transaction() as conn:
+        before = get(conn, location_id)
+        check_version(before.version, expected_version, "location", before.path)
+        new_name = clean_text(name, "name", required=True, limit=80) if name else before.name
+        new_code = _clean_barcode(barcode) if barcode is not None else before.barcode
+        new_cap = capacity if capacity is not None else before.capacity
+        if new_cap is not None and new_cap < before.record_count:
+            raise ConflictError("records.capacity_below_contents", box=before.path,
+                                capacity=new_cap, used=before.record_count)
+        _check_unique(conn, before.parent_id, new_name, new_code, location_id)
+        conn.execute("UPDATE locations SET name = ?, barcode = ?, capacity = ?, notes = ?,"
+                     " version = version + 1 WHERE id = ?",
+                     (new_name, new_code, new_cap,
+                      clean_text(notes, "notes") if notes is not None else before.notes,
+                      location_id))
+        if new_name != before.name:
+            _rewrite_paths(conn, location_id)
+        after = get(conn, location_id)
+        ctx.audit("location.update", "location", location_id, {
+            "before": {"path": before.path, "barcode": before.barcode,
+                       "capacity": before.capacity},
+            "after": {"path": after.path, "barcode": after.barcode, "capacity": after.capacity}})
+        return after
+
+
+def _rewrite_paths(conn: Connection, location_id: int) -> None:
+    """Recompute ``path`` of a location and everything under it."""
+    conn.execute(
+        "WITH RECURSIVE tree(id, path) AS ("
+        " SELECT l.id, coalesce((SELECT p.path || ? FROM locations p WHERE p.id = l.parent_id),"
+        " '') || l.name FROM locations l WHERE l.id = ?"
+        " UNION ALL SELECT c.id, tree.path || ? || c.name FROM locations c"
+        " JOIN tree ON c.parent_id = tree.id)"
+        " UPDATE locations SET path = (SELECT path FROM tree WHERE tree.id = locations.id)"
+        " WHERE id IN (SELECT id FROM tree)", (SEPARATOR, location_id, SEPARATOR))
+
+
+def move_location(ctx: Ctx, location_id: int, new_parent_id: int, reason: str) -> Location:
+    """Move a box to another shelf (or a shelf to another cabinet ...), with its records."""
+    require_writer(ctx)
+    reason = require_reason(reason)
+    with ctx.transaction() as conn:
+        before = get(conn, location_id)
+        _check_parent(conn, before.kind, new_parent_id)
+        inside = conn.execute(
+            "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT l.id FROM locations l"
+            " JOIN sub ON l.parent_id = sub.id) SELECT 1 FROM sub WHERE id = ?",
+            (location_id, new_parent_id)).fetchone()
+        if inside:
+            raise InputError("records.location_into_itself", path=before.path)
+        _check_unique(conn, new_parent_id, before.name, None, location_id)
+        conn.execute("UPDATE locations SET parent_id = ?, version = version + 1 WHERE id = ?",
+                     (new_parent_id, location_id))
+        _rewrite_paths(conn, location_id)
+        after = get(conn, location_id)
+        ctx.audit("location.move", "location", location_id, {
+            "before": before.path, "after": after.path, "reason": reason,
+            "records": before.record_count})
+        return after
+
+
+def move_records(ctx: Ctx, record_ids: Sequence[int], target_id: int, reason: str) -> int:
+    """Put records into ``target_id`` (a box, usually); audited per record, before/after."""
+    require_writer(ctx)
+    reason = require_reason(reason)
+    ids = sorted({int(r) for r in record_ids})
+    if not ids:
+        raise InputError("records.nothing_selected")
+    with ctx.transaction() as conn:
+        target = get(conn, target_id)
+        rows: list[tuple[int, str, int | None, str | None]] = []
+        for part in chunks(ids):
+            rows += conn.execute(
+                "SELECT r.id, r.archive_no, r.location_id, l.path FROM records r LEFT JOIN"
+                f" locations l ON l.id = r.location_id WHERE r.id IN"
+                f" ({placeholders(len(part))})", tuple(part)).fetchall()
+        if len(rows) != len(ids):
+            found = {r[0] for r in rows}
+            raise InputError("records.unknown_record",
+                             record=next(i for i in ids if i not in found))
+        moving = [r for r in rows if r[2] != target_id]
+        check_room_in(conn, target_id, len(moving))
+        with sql_errors():
+            conn.executemany("UPDATE records SET location_id = ?, updated_at = ?,"
+                             " version = version + 1 WHERE id = ?",
+                             [(target_id, stamp(ctx), r[0]) for r in moving])
+        for rid, archive_no, _old_id, old_path in moving:
+            ctx.audit("record.move", "record", rid, {
+                "archive_no": archive_no, "before": old_path, "after": target.path,
+                "reason": reason})
+        return len(moving)
+
+
+def contents(conn: Connection, location_id: int, after: str = "",
+             n: int = 50) -> list[tuple[int, str, str]]:
+    """(id, archive_no, title) of the records directly in a location, by archive number."""
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in conn.execute(
+        "SELECT id, archive_no, title FROM records WHERE location_id = ? AND archive_no > ?"
+        " ORDER BY archive_no LIMIT ?", (location_id, after, n))]
+
+
+def delete(ctx: Ctx, location_id: int) -> None:
+    """Remove an empty location that has nothing under it; audited."""
+    require_writer(ctx)
+    with ctx.transaction() as conn:
+        loc = get(conn, location_id)
+        if loc.record_count or conn.execute("SELECT 1 FROM locations WHERE parent_id = ?",
+                                            (location_id,)).fetchone():
+            raise ConflictError("records.location_not_empty", path=loc.path)
+        conn.execute("DELETE FROM locations WHERE id = ?", (location_id,))
+        ctx.audit("location.delete", "location", location_id, {"path": loc.path})

@@ -1,0 +1,207 @@
+"""Cataloguing records: create, edit, extend, and the list of records eligible for disposal.
+
+Each change runs in one transaction with its audit event (before/after of what changed),
+keeps the maintained columns true (retention_end via :mod:`retention_sync`, the search
+index via :mod:`search_index`, legal holds by query via :mod:`holds`), and names the
+version it edits so that two people editing the same record cannot overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from confterm.errors import ConflictError, InputError
+from confterm.vault.catalogue import holds, labels, retention_sync, search_index
+from confterm.vault.catalogue.common import (
+    check_version,
+    diff,
+    local_today,
+    require_reason,
+    require_writer,
+    sql_errors,
+    stamp,
+)
+from confterm.vault.catalogue.filters import has_loans_table
+from confterm.vault.catalogue.record_input import (
+    RETENTION_FIELDS,
+    SEARCH_FIELDS,
+    UPDATABLE,
+    RecordInput,
+    check_consistency,
+    check_references,
+    clean,
+)
+from confterm.vault.session import Ctx
+from confterm.vault.store import Connection
+
+COLUMNS = ("archive_no", "title", "client_id", "category", "volume_no", "books", "start_year",
+           "end_year", "fiscal_year", "medium", "pages", "level", "location_id",
+           "personal_info", "unresolved", "unresolved_reason", "extension_years",
+           "extension_reason", "scrapped_year", "archived_on", "notes", "retention_end", "state",
+           "hold_count", "reviewed_at", "version")
+
+
+def raw(conn: Connection, record_id: int) -> dict[str, Any]:
+    """Every stored column of one record; InputError if there is no such record."""
+    row = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM records WHERE id = ?",
+                       (record_id,)).fetchone()
+    if row is None:
+        raise InputError("records.unknown_record", record=record_id)
+    return dict(zip(COLUMNS, row, strict=True))
+
+
+def id_for(conn: Connection, archive_no: str) -> int:
+    row = conn.execute("SELECT id FROM records WHERE archive_no = ?",
+                       (archive_no.strip(),)).fetchone()
+    if row is None:
+        raise InputError("records.unknown_archive_no", archive_no=archive_no.strip())
+    return int(row[0])
+
+
+def create(ctx: Ctx, data: RecordInput) -> int:
+    """Catalogue one record; returns its id. Audited with its values."""
+    require_writer(ctx)
+    values = clean(data)
+    with ctx.transaction() as conn:
+        check_references(conn, values)
+        calc = retention_sync.Calculator(retention_sync.load_rules(conn))
+        values["retention_end"] = calc.end(values["category"], values["fiscal_year"],
+                                           values["end_year"], values["scrapped_year"],
+                                           values["extension_years"],
+                                           values["extension_reason"])
+        now = stamp(ctx)
+        values.update(reviewed_at=now, created_at=now, updated_at=now)
+        cols = list(values)
+        with sql_errors():
+            cur = conn.execute(f"INSERT INTO records({', '.join(cols)})"
+                               f" VALUES ({', '.join('?' * len(cols))})", tuple(values.values()))
+        record_id = int(cur.lastrowid or 0)
+        search_index.index(conn, [(record_id, values["title"], values["archive_no"],
+                                   values["client_id"])])
+        if data.labels:
+            labels.attach(conn, [record_id], data.labels)
+        holds.cover_new_records(conn, [record_id], local_today(ctx))
+        shown = {k: v for k, v in values.items() if k not in ("created_at", "updated_at")}
+        ctx.audit("record.create", "record", record_id,
+                  {**shown, "labels": sorted(data.labels)})
+        return record_id
+
+
+def update(ctx: Ctx, record_id: int, expected_version: int | None,
+           changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Change catalogue fields (see record_input.UPDATABLE); audited with before/after.
+
+    A destroyed or in-destruction record only accepts notes.
+    """
+    require_writer(ctx)
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise InputError("records.unknown_field", field=sorted(unknown)[0])
+    with ctx.transaction() as conn:
+        before = raw(conn, record_id)
+        check_version(before["version"], expected_version, "record", before["archive_no"])
+        if before["state"] != "active" and set(changes) - {"notes"}:
+            raise ConflictError("records.not_active", archive_no=before["archive_no"],
+                                state=before["state"])
+        merged = {k: before[k] for k in COLUMNS}
+        merged.update(changes)
+        if isinstance(merged["archived_on"], str):
+            merged["archived_on"] = date.fromisoformat(merged["archived_on"])
+        cleaned = clean(RecordInput(**{k: merged[k] for k in RecordInput.__dataclass_fields__
+                                       if k in merged}))
+        after = {k: cleaned[k] for k in changes}
+        delta = diff(before, after)
+        if not delta:
+            return before
+        check_references(conn, {**cleaned, "level": before["level"]}, record_id)
+        sets = ", ".join(f"{k} = ?" for k in delta)
+        with sql_errors():
+            conn.execute(f"UPDATE records SET {sets}, updated_at = ?, version = version + 1"
+                         " WHERE id = ?", (*(after[k] for k in delta), stamp(ctx), record_id))
+        _after_change(ctx, conn, record_id, delta)
+        ctx.audit("record.update", "record", record_id,
+                  {"archive_no": cleaned["archive_no"], "changes": delta,
+                   **_retention_note(before, conn, record_id)})
+        return raw(conn, record_id)
+
+
+def _after_change(ctx: Ctx, conn: Connection, record_id: int, delta: Mapping[str, Any]) -> None:
+    if set(delta) & set(RETENTION_FIELDS):
+        retention_sync.refresh(conn, [record_id])
+    if set(delta) & set(SEARCH_FIELDS):
+        search_index.reindex_records(conn, [record_id])
+    if "client_id" in delta or set(delta) & set(RETENTION_FIELDS):
+        holds.cover_new_records(conn, [record_id], local_today(ctx))
+
+
+def _retention_note(before: Mapping[str, Any], conn: Connection,
+                    record_id: int) -> dict[str, Any]:
+    end = conn.execute("SELECT retention_end FROM records WHERE id = ?",
+                       (record_id,)).fetchone()[0]
+    if end == before["retention_end"]:
+        return {}
+    return {"retention_end": {"before": before["retention_end"], "after": end}}
+
+
+def extend(ctx: Ctx, record_id: int, years: int | None, reason: str,
+           expected_version: int | None = None) -> dict[str, Any]:
+    """Give one record a longer period (years from its own start; None removes it).
+
+    The longest applicable period wins (retention.py): an extension shorter than the rule
+    changes nothing, and the audit event says what the retention end became.
+    """
+    require_writer(ctx)
+    reason = require_reason(reason) if years is not None else reason.strip()
+    if years is not None and (isinstance(years, bool) or not 1 <= years <= 200):
+        raise InputError("records.bad_extension_years", years=years)
+    with ctx.transaction() as conn:
+        before = raw(conn, record_id)
+        check_version(before["version"], expected_version, "record", before["archive_no"])
+        if before["state"] != "active":
+            raise ConflictError("records.not_active", archive_no=before["archive_no"],
+                                state=before["state"])
+        values = {"extension_years": years, "extension_reason": reason if years else ""}
+        check_consistency({**before, **values})
+        conn.execute("UPDATE records SET extension_years = ?, extension_reason = ?,"
+                     " updated_at = ?, version = version + 1 WHERE id = ?",
+                     (values["extension_years"], values["extension_reason"], stamp(ctx),
+                      record_id))
+        retention_sync.refresh(conn, [record_id])
+        after = raw(conn, record_id)
+        ctx.audit("record.extend", "record", record_id, {
+            "archive_no": before["archive_no"], "reason": reason,
+            "changes": diff(before, {k: after[k] for k in (*values, "retention_end")})})
+        return after
+
+
+def eligible_ids(conn: Connection, today: date, after: tuple[str, int] | None = None,
+                 limit: int = 1000) -> list[tuple[int, str]]:
+    """(id, retention_end) of records eligible for disposal on ``today``, for appraisal.
+
+    Ordered by (retention_end, id), keyset ``after`` the last pair returned; walks the
+    partial index records_eligible. Records out on loan are left out.
+    """
+    loans = (" AND NOT EXISTS(SELECT 1 FROM access_loans l WHERE l.record_id = r.id"
+             " AND l.returned_at IS NULL)") if has_loans_table(conn) else ""
+    start = after or ("", 0)
+    rows = conn.execute(
+        "SELECT r.id, r.retention_end FROM records r INDEXED BY records_eligible"
+        " WHERE r.state = 'active' AND r.unresolved = 0 AND r.hold_count = 0"
+        " AND r.retention_end <= ? AND (r.retention_end, r.id) > (?, ?)"
+        f"{loans} ORDER BY r.retention_end, r.id LIMIT ?",
+        (today.isoformat(), start[0], start[1], limit))
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def eligible_count(conn: Connection, today: date) -> int:
+    """How many records are eligible today (an index range count; loans not subtracted)."""
+    row = conn.execute("SELECT count(*) FROM records INDEXED BY records_eligible"
+                       " WHERE state = 'active' AND unresolved = 0 AND hold_count = 0"
+                       " AND retention_end <= ?", (today.isoformat(),)).fetchone()
+    return int(row[0])
+
+
+def ids_of(conn: Connection, archive_numbers: Iterable[str]) -> list[int]:
+    return [id_for(conn, a) for a in archive_numbers]
