@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from confterm.reports.fonts import REGULAR, register_fonts
+from confterm.reports.model import Report
 
 
 @cache
@@ -33,3 +34,19 @@ def missing_glyphs(text: str) -> list[str]:
         if ord(ch) not in have:
             seen[ch] = None
     return list(seen)
+
+
+def report_missing_glyphs(report: Report) -> list[str]:
+    """Characters anywhere in ``report`` (every shown string) that the font lacks."""
+    from confterm.reports.manifest import manifest_of
+
+    def strings(node: object) -> list[str]:
+        if isinstance(node, str):
+            return [node]
+        if isinstance(node, dict):
+            return [s for v in node.values() for s in strings(v)]
+        if isinstance(node, list):
+            return [s for v in node for s in strings(v)]
+        return []
+
+    return missing_glyphs("\n".join(strings(manifest_of(report))))

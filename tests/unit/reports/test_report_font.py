@@ -46,3 +46,13 @@ def test_every_chinese_report_label_is_covered() -> None:
         return []
 
     assert missing_glyphs("".join(texts(data))) == []
+
+
+def test_a_report_with_an_uncovered_name_is_flagged_before_printing() -> None:
+    from confterm.reports.coverage import report_missing_glyphs
+    from confterm.reports.sample import build_sample_register
+
+    report = build_sample_register("zh_CN", 3)
+    assert report_missing_glyphs(report) == []
+    report.signatures[0].person.name = "张𠮷"
+    assert report_missing_glyphs(report) == ["𠮷"]
