@@ -14,7 +14,6 @@ Design choices, each for the custodian's paper:
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -29,18 +28,19 @@ from reportlab.platypus.flowables import Flowable
 
 from confterm.i18n import t
 from confterm.reports import codes
+from confterm.reports.manifest import fingerprint
 from confterm.reports.model import Paragraph, Report, Table
 from confterm.reports.pagecanvas import QrFlowable, numbered_canvas
 from confterm.reports.pagedtable import PagedTable
 from confterm.reports.signblocks import signature_section
-from confterm.reports.styles import CELL_PAD, CELL_SIZE, GRID, SHADE, Styles, table_style
+from confterm.reports.styles import CELL_PAD, CELL_SIZE, GRID, SHADE, Styles, paragraph, table_style
 
 
 def _cell(text: str, width: float, style: ParagraphStyle) -> str | RLParagraph:
     """A plain string when it fits on one line (fast), else a wrapping Paragraph."""
     if "\n" not in text and stringWidth(text, style.fontName, CELL_SIZE) <= width - 2 * CELL_PAD:
         return text
-    return RLParagraph(escape(text).replace("\n", "<br/>"), style)
+    return paragraph(text, style)
 
 
 def _table(block: Table, width: float, page_height: float, st: Styles) -> list[Flowable]:
@@ -112,6 +112,10 @@ def _verification(report: Report, digest: bytes, short: str, st: Styles) -> Flow
         (t("reports.label.digest", lang), " ".join(hexd[i:i + 8] for i in range(0, 64, 8))),
         (t("reports.label.checkpoint", lang), report.checkpoint),
         (t("reports.label.generated_at", lang), report.generated_at),
+        (t("reports.label.generated_by", lang), t(
+            "reports.label.person_key", lang, name=report.generated_by.name,
+            role=report.generated_by.role,
+            fingerprint=fingerprint(report.generated_by.public_key or b""))),
     ]
     body = [[st.para(k, st.label), st.para(v, st.small)] for k, v in rows]
     table = RLTable(body, colWidths=[32 * mm, None], hAlign="LEFT")

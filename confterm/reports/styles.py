@@ -33,7 +33,8 @@ class Styles:
         self.subtitle = ParagraphStyle("subtitle", base, fontSize=10.5, leading=14,
                                        alignment=TA_CENTER, spaceAfter=2 * mm)
         self.heading = ParagraphStyle("heading", base, fontName=self.bold, fontSize=11,
-                                      leading=15, spaceBefore=3 * mm, spaceAfter=1.5 * mm)
+                                      leading=15, spaceBefore=3 * mm, spaceAfter=1.5 * mm,
+                                      keepWithNext=1)
         self.small = ParagraphStyle("small", base, fontSize=7.5, leading=10)
         self.label = ParagraphStyle("label", self.small, fontName=self.bold)
         self.cell = {name: ParagraphStyle(f"cell-{name}", base, fontSize=CELL_SIZE,
@@ -43,7 +44,26 @@ class Styles:
                           for name, style in self.cell.items()}
 
     def para(self, text: str, style: ParagraphStyle) -> RLParagraph:
-        return RLParagraph(escape(text).replace("\n", "<br/>"), style)
+        return paragraph(text, style)
+
+
+_LATIN_STYLES: dict[str, ParagraphStyle] = {}  # by style name: names are fixed per look
+
+
+def has_cjk(text: str) -> bool:
+    return any(ord(ch) >= 0x2E80 for ch in text)
+
+
+def paragraph(text: str, style: ParagraphStyle) -> RLParagraph:
+    """A Paragraph that breaks Chinese between any two characters but keeps Latin-only
+    text (English labels, codes) whole-word, so "Required retention" never splits."""
+    if not has_cjk(text) and style.wordWrap == "CJK":
+        latin = _LATIN_STYLES.get(style.name)
+        if latin is None:
+            latin = _LATIN_STYLES[style.name] = ParagraphStyle(f"{style.name}-latin", style,
+                                                              wordWrap=None)
+        style = latin
+    return RLParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def table_style(st: Styles, commands: list[tuple[object, ...]]) -> TableStyle:
