@@ -17,6 +17,7 @@ Any failure at any stage removes what was written and leaves the vault as it was
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import uuid
@@ -191,13 +192,27 @@ def create_backup(session: VaultSession, dest: Path, label: str | None = None,
         raise
     except (OSError, DatabaseError) as exc:
         _remove(partial, final if renamed else None)
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise InputError("backup.write_failed", path=str(final), reason=reason) from exc
+        raise InputError("backup.write_failed", path=str(final),
+                         reason=write_failure_reason(exc)) from exc
     except BaseException:
         _remove(partial, final if renamed else None)
         raise
     finally:
         wipe(dek)
+
+
+def write_failure_reason(exc: BaseException) -> str:
+    """Why a write failed, in the reader's words: full, read-only, gone, or I/O error."""
+    code = getattr(exc, "errno", None)
+    if code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or "disk is full" in str(exc):
+        return t("backup.reason_full")
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return t("backup.reason_read_only")
+    if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.ESTALE):
+        return t("backup.reason_removed")
+    if code == errno.EIO or "disk I/O error" in str(exc):
+        return t("backup.reason_io")
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def _read_back(final: Path, dek: bytearray, note: Progress) -> VerifyReport:

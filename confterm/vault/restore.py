@@ -22,6 +22,7 @@ from confterm.errors import ConftermError, InputError, PermissionDenied, Verific
 from confterm.i18n import t
 from confterm.vault import audit, keyslots, people, store
 from confterm.vault.atomic import fsync_dir
+from confterm.vault.backup import write_failure_reason
 from confterm.vault.backup_format import Manifest, file_digest
 from confterm.vault.backup_verify import (
     Preflight,
@@ -130,8 +131,8 @@ def restore(src: Path, target: Path, name: str, passphrase: bytearray, *,
         raise
     except (OSError, DatabaseError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise InputError("backup.restore_write_failed", path=str(target), reason=reason) from exc
+        raise InputError("backup.restore_write_failed", path=str(target),
+                         reason=write_failure_reason(exc)) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

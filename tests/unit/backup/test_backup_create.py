@@ -108,7 +108,7 @@ def test_a_failure_at_any_stage_leaves_no_backup_and_an_unchanged_vault(
     with open_admin(vault) as s:
         head_before = s.call(lambda ctx: ctx.conn.execute(
             "SELECT max(seq) FROM audit_events").fetchone()[0])
-        with pytest.raises(InputError, match="No space left on device"):
+        with pytest.raises(InputError, match="the medium is full"):
             backup.create_backup(s, dest, progress=fail)
         head_after = s.call(lambda ctx: ctx.conn.execute(
             "SELECT max(seq) FROM audit_events").fetchone()[0])
