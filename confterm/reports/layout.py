@@ -43,13 +43,51 @@ def _cell(text: str, width: float, style: ParagraphStyle) -> str | RLParagraph:
     return paragraph(text, style)
 
 
+def _fit_prefix(text: str, width: float, style: ParagraphStyle, limit: float) -> int:
+    """Length of the longest prefix of ``text`` whose wrapped height is within ``limit``."""
+    lo, hi = 1, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if paragraph(text[:mid], style).wrap(width - 2 * CELL_PAD, 1e6)[1] <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _body_rows(block: Table, widths: list[float], st: Styles,
+               limit: float) -> list[list[object]]:
+    """Cells for every row; a cell taller than ``limit`` (part of a page) continues in
+    extra rows below it, so no row ever needs splitting inside and nothing is cut."""
+    out: list[list[object]] = []
+    for row in block.rows:
+        cells = [_cell(v, w, st.cell[c.align]) for v, w, c in
+                 zip(row, widths, block.columns, strict=True)]
+        tall = [i for i, cell in enumerate(cells) if isinstance(cell, RLParagraph)
+                and cell.wrap(widths[i] - 2 * CELL_PAD, 1e6)[1] > limit]
+        if not tall:
+            out.append(cells)
+            continue
+        rests = {i: row[i] for i in tall}
+        first = True
+        while any(rests.values()):
+            line: list[object] = list(cells) if first else [""] * len(cells)
+            for i, text in rests.items():
+                style = st.cell[block.columns[i].align]
+                cut = _fit_prefix(text, widths[i], style, limit) if text else 0
+                line[i] = paragraph(text[:cut], style) if cut else ""
+                rests[i] = text[cut:]
+            out.append(line)
+            first = False
+    return out
+
+
 def _table(block: Table, width: float, page_height: float, st: Styles) -> list[Flowable]:
     total = sum(c.width for c in block.columns) or 1.0
     widths = [width * c.width / total for c in block.columns]
     aligns = [c.align for c in block.columns]
     header = [st.para(c.label, st.cell_bold["center"]) for c in block.columns]
-    rows = [[_cell(v, w, st.cell[a]) for v, w, a in zip(row, widths, aligns, strict=True)]
-            for row in block.rows]
+    rows = _body_rows(block, widths, st, page_height * 0.4)
     style: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), st.regular, CELL_SIZE, CELL_SIZE + 2),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
