@@ -33,7 +33,16 @@ from confterm.reports.model import Paragraph, Report, Table
 from confterm.reports.pagecanvas import QrFlowable, numbered_canvas
 from confterm.reports.pagedtable import PagedTable
 from confterm.reports.signblocks import signature_section
-from confterm.reports.styles import CELL_PAD, CELL_SIZE, GRID, SHADE, Styles, paragraph, table_style
+from confterm.reports.styles import (
+    CELL_PAD,
+    CELL_SIZE,
+    CELL_VPAD,
+    GRID,
+    SHADE,
+    Styles,
+    paragraph,
+    table_style,
+)
 
 
 def _cell(text: str, width: float, style: ParagraphStyle) -> str | RLParagraph:
@@ -55,19 +64,33 @@ def _fit_prefix(text: str, width: float, style: ParagraphStyle, limit: float) ->
     return lo
 
 
+def _height(cells: list[object], widths: list[float]) -> float:
+    """The row's height as reportlab's Table computes it (measured once, reused)."""
+    tallest = CELL_SIZE + 2
+    for cell, width in zip(cells, widths, strict=True):
+        if isinstance(cell, RLParagraph):
+            tallest = max(tallest, cell.wrap(width - 2 * CELL_PAD, 1e6)[1])
+        elif isinstance(cell, str) and "\n" in cell:
+            tallest = max(tallest, (CELL_SIZE + 2) * (cell.count("\n") + 1))
+    return tallest + CELL_VPAD
+
+
 def _body_rows(block: Table, widths: list[float], st: Styles,
-               limit: float) -> list[list[object]]:
-    """Cells for every row; a cell taller than ``limit`` (part of a page) continues in
-    extra rows below it, so no row ever needs splitting inside and nothing is cut."""
+               limit: float) -> tuple[list[list[object]], list[float]]:
+    """Cells and heights of every row; a cell taller than ``limit`` (part of a page)
+    continues in extra rows below it, so no row needs splitting inside and nothing is cut."""
     out: list[list[object]] = []
+    heights: list[float] = []
     for row in block.rows:
         cells = [_cell(v, w, st.cell[c.align]) for v, w, c in
                  zip(row, widths, block.columns, strict=True)]
+        height = _height(cells, widths)
+        if height <= limit + CELL_VPAD:
+            out.append(cells)
+            heights.append(height)
+            continue
         tall = [i for i, cell in enumerate(cells) if isinstance(cell, RLParagraph)
                 and cell.wrap(widths[i] - 2 * CELL_PAD, 1e6)[1] > limit]
-        if not tall:
-            out.append(cells)
-            continue
         rests = {i: row[i] for i in tall}
         first = True
         while any(rests.values()):
@@ -78,8 +101,9 @@ def _body_rows(block: Table, widths: list[float], st: Styles,
                 line[i] = paragraph(text[:cut], style) if cut else ""
                 rests[i] = text[cut:]
             out.append(line)
+            heights.append(_height(line, widths))
             first = False
-    return out
+    return out, heights
 
 
 def _table(block: Table, width: float, page_height: float, st: Styles) -> list[Flowable]:
@@ -87,7 +111,7 @@ def _table(block: Table, width: float, page_height: float, st: Styles) -> list[F
     widths = [width * c.width / total for c in block.columns]
     aligns = [c.align for c in block.columns]
     header = [st.para(c.label, st.cell_bold["center"]) for c in block.columns]
-    rows = _body_rows(block, widths, st, page_height * 0.4)
+    rows, heights = _body_rows(block, widths, st, page_height * 0.4)
     style: list[tuple[object, ...]] = [
         ("FONT", (0, 0), (-1, -1), st.regular, CELL_SIZE, CELL_SIZE + 2),
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -95,8 +119,8 @@ def _table(block: Table, width: float, page_height: float, st: Styles) -> list[F
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_VPAD / 2 - 0.25),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_VPAD / 2 + 0.25),
     ]
     style += [("ALIGN", (i, 1), (i, -1), a.upper()) for i, a in enumerate(aligns)]
     totals = None
@@ -109,8 +133,8 @@ def _table(block: Table, width: float, page_height: float, st: Styles) -> list[F
     out: list[Flowable] = []
     if block.caption:
         out.append(st.para(block.caption, st.heading))
-    out.append(PagedTable(header, rows, widths, style, totals, totals_style,
-                          leading=CELL_SIZE + 2, hpad=2 * CELL_PAD, vpad=3.5,
+    out.append(PagedTable(header, rows, widths, style, totals, totals_style, heights,
+                          leading=CELL_SIZE + 2, hpad=2 * CELL_PAD, vpad=CELL_VPAD,
                           max_height=page_height))
     return out
 

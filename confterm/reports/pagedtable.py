@@ -48,11 +48,15 @@ class PagedTable(Flowable):
 
     def _make(self, count: int, with_totals: bool) -> Table:
         data: list[list[Cell]] = [self.header, *self.rows[:count]]
+        heights: list[float | None] = [None, *self.heights[:count]]
         style = list(self.style)
         if with_totals and self.totals is not None:
             data.append(self.totals)
+            heights.append(None)
             style += self.totals_style
-        table = Table(data, colWidths=self.widths, repeatRows=1, splitByRow=1, splitInRow=1)
+        # Known row heights spare reportlab a second wrap of every Paragraph cell.
+        table = Table(data, colWidths=self.widths, rowHeights=heights, repeatRows=1,
+                      splitByRow=1, splitInRow=1)
         table.setStyle(TableStyle(style))
         return table
 

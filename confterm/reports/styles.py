@@ -15,6 +15,7 @@ from confterm.reports.fonts import register_fonts
 
 CELL_SIZE = 8.0
 CELL_PAD = 2.5
+CELL_VPAD = 3.5  # top + bottom padding of a table cell
 GRID = colors.Color(0.35, 0.35, 0.35)
 SHADE = colors.Color(0.9, 0.9, 0.9)
 _ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
