@@ -7,6 +7,7 @@ a queue whose backend writes each job to a file, and stops the daemon afterwards
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,7 +22,8 @@ from conftest import need
 from confterm.reports import printing
 from confterm.reports.engine import ProducedReport
 
-CUPSD = "/usr/sbin/cupsd"
+CUPSD = shutil.which("cupsd") or "/usr/sbin/cupsd"
+LPADMIN = shutil.which("lpadmin") or "/usr/sbin/lpadmin"  # /usr/sbin may be off PATH
 BACKEND = """#!/bin/sh
 if [ $# -eq 0 ]; then echo 'direct capture "Unknown" "confterm test capture"'; exit 0; fi
 path="${DEVICE_URI#capture:}"
@@ -37,7 +39,7 @@ class Cups:
     root: Path
 
     def admin(self, *args: str) -> None:
-        subprocess.run(["lpadmin", "-h", self.server, *args], check=True,
+        subprocess.run([LPADMIN, "-h", self.server, *args], check=True,
                        capture_output=True, env=dict(os.environ, LC_ALL="C"))
 
     def add_queue(self, name: str, target: Path) -> None:
@@ -76,7 +78,7 @@ def _configure(root: Path, port: int) -> None:
 
 @pytest.fixture
 def cups(tmp_path: Path) -> Iterator[Cups]:
-    need(CUPSD, "lp", "lpstat", "lpadmin")
+    need(CUPSD, "lp", "lpstat", LPADMIN)
     if os.geteuid() != 0:
         pytest.skip("a private cupsd with a root backend needs root")
     root = tmp_path / "cups"
