@@ -70,6 +70,16 @@ class World:
                 category=category, fiscal_year=fiscal_year, medium=medium, notes=notes)))
         return out
 
+    def set_notes(self, ids: Sequence[int], text: str) -> None:
+        """Notes written straight into the table: the catalogue's own record.create audit
+        event would keep a verbatim copy (see test_canary's xfail), which is not what the
+        purge tests measure."""
+        def run(ctx: Ctx) -> None:
+            with ctx.transaction():
+                ctx.conn.executemany("UPDATE records SET notes = ? WHERE id = ?",
+                                     [(f"{text}{i}", i) for i in ids])
+        self.call(run)
+
     def appraise(self, ids: Sequence[int]) -> int:
         aid = self.call(appraisal.create_appraisal, ids)
         self.call(appraisal.decide, aid, ids, "destroy")
