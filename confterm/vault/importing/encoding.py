@@ -1,0 +1,59 @@
+"""Which text encoding a CSV file is in.
+
+Chinese Excel saves "CSV" in the ANSI code page (GBK, read here as its superset GB18030),
+"CSV UTF-8" with a BOM, and "Unicode text" as UTF-16 with a BOM and tabs; other tools write
+UTF-8 without a BOM. Guessing wrong turns every name into mojibake that then passes
+validation, so the rule is strict and checks the whole file (streamed, in 1 MiB pieces):
+
+1. a BOM decides (UTF-8 -> utf-8-sig, UTF-16 LE/BE -> utf-16);
+2. else, if the whole file decodes as strict UTF-8 -> utf-8 (GBK text almost never does);
+3. else, if it decodes as strict GB18030 -> gb18030;
+4. else a clear error naming the file and the first byte neither could read.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from confterm.errors import InputError
+
+_PIECE = 1 << 20
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _first_bad_byte(path: Path, encoding: str) -> int | None:
+    """Offset of the first byte ``encoding`` cannot decode, or None if the file is clean."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset = 0
+    with path.open("rb") as handle:
+        while True:
+            piece = handle.read(_PIECE)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(piece, final=not piece)
+            except UnicodeDecodeError as err:
+                return offset - pending + err.start
+            if not piece:
+                return None
+            offset += len(piece)
+
+
+def detect_encoding(path: Path) -> str:
+    """The Python codec name to read ``path`` with (see the module docstring)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as err:
+        raise InputError("import.cannot_read", file=str(path), error=err.strerror or str(err)
+                         ) from None
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if _first_bad_byte(path, "utf-8") is None:
+        return "utf-8"
+    bad = _first_bad_byte(path, "gb18030")
+    if bad is None:
+        return "gb18030"
+    raise InputError("import.bad_encoding", file=str(path), offset=bad)

@@ -1,0 +1,65 @@
+"""Encoding detection: BOM decides, else strict UTF-8, else GB18030, else a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from confterm.errors import InputError
+from confterm.vault.importing.encoding import detect_encoding
+
+TEXT = "档案编号,题名\nPZ-1,2019年度记账凭证 喆堃玥珺 €\n"
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [
+    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030"),
+    ("utf-16", "utf-16"), ("utf-16-be", "utf-8"),
+])
+def test_detects_and_decodes(tmp_path: Path, encoding: str, expected: str) -> None:
+    path = tmp_path / "f.csv"
+    data = TEXT.encode(encoding)
+    if encoding == "utf-16-be":
+        data = TEXT.encode("utf-8")  # no BOM variant: plain UTF-8
+    path.write_bytes(data)
+    found = detect_encoding(path)
+    assert found == expected
+    assert path.read_text(encoding=found) == TEXT
+
+
+def test_gbk_as_excel_writes_it_is_read_as_gb18030(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    text = "客户名称,类别\n福州闽江商贸有限公司,记账凭证\n"
+    path.write_bytes(text.encode("gbk"))
+    assert detect_encoding(path) == "gb18030"
+    assert path.read_text(encoding="gb18030") == text
+
+
+def test_utf8_character_split_by_the_read_piece_is_still_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    data = b"a" * ((1 << 20) - 1) + "凭".encode()  # the 3 bytes straddle 1 MiB
+    path.write_bytes(data + b"\n")
+    assert detect_encoding(path) == "utf-8"
+
+
+def test_undecodable_file_names_the_file_and_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    data = "档案".encode("gb18030") + b"a" * (1 << 20) + b"\x81\x20tail"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        detect_encoding(path)
+    assert info.value.key == "import.bad_encoding"
+    assert info.value.params == {"file": str(path), "offset": data.index(b"\x81\x20")}
+    assert "broken.csv" in str(info.value)
+
+
+def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        detect_encoding(tmp_path / "nope.csv")
+    assert info.value.key == "import.cannot_read"
+
+
+def test_empty_file_is_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert detect_encoding(path) == "utf-8"
