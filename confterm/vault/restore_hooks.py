@@ -55,7 +55,7 @@ def register_reapply_hook(hook: ReapplyHook) -> ReapplyHook:
 # Modules that register hooks when imported; restore imports each before running them,
 # so a hook is never skipped because nothing else happened to import its module. The
 # destruction feature adds its module name here (one line).
-HOOK_MODULES: list[str] = []
+HOOK_MODULES: list[str] = ["confterm.vault.destruction.restore_hook"]
 
 
 def load_hooks() -> list[ReapplyHook]:
