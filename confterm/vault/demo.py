@@ -41,7 +41,9 @@ DEMO_PEOPLE = (
 DEMO_VAULT_NAME = "演示档案库 Demo archive"
 
 # Modules with seed(session) that add demo data for their feature, in order.
-DEMO_SEEDERS: list[str] = []
+DEMO_SEEDERS: list[str] = [
+    "confterm.vault.destruction.demo",
+]
 
 
 def create_demo_vault(path: Path) -> None:
