@@ -57,16 +57,20 @@ class World:
     client_ids: list[int]
 
 
-def _records(ctx: Ctx, count: int) -> tuple[list[int], list[str], list[int]]:
-    """Two deregistered clients and ``count`` vouchers, through the catalogue's services;
-    even-numbered records hold personal information."""
-    client_ids = [clients.create(ctx, ClientInput(name, code, date(2024, 1 + n, 15),
-                                                  legal_representative="王大明"))
-                  for n, (name, code) in enumerate((("华信商贸有限公司", "91350100M000100Y43"),
-                                                    ("远航物流有限公司", "91110000600037341L")))]
+def _records(ctx: Ctx, count: int, prefix: str = "HX"
+             ) -> tuple[list[int], list[str], list[int]]:
+    """Two deregistered clients (made once) and ``count`` vouchers, through the catalogue's
+    services; even-numbered records hold personal information."""
+    client_ids = [int(r[0]) for r in ctx.conn.execute("SELECT id FROM clients ORDER BY id")]
+    if not client_ids:
+        client_ids = [clients.create(ctx, ClientInput(name, code, date(2024, 1 + n, 15),
+                                                      legal_representative="王大明"))
+                      for n, (name, code) in enumerate((
+                          ("华信商贸有限公司", "91350100M000100Y43"),
+                          ("远航物流有限公司", "91110000600037341L")))]
     ids, numbers = [], []
     for i in range(count):
-        number = f"HX-2020-PZ-{i + 1:03d}"
+        number = f"{prefix}-2020-PZ-{i + 1:03d}"
         ids.append(records.create(ctx, RecordInput(
             number, f"2020年记账凭证 第{i + 1}册", client_ids[i % 2], "voucher", 2020,
             books=2, pages=120, personal_info=i % 2 == 0)))
