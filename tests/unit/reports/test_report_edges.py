@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import need, run, squash
+from report_tools import need, run, squash
 
 from confterm.reports.layout import render
 from confterm.reports.manifest import sign_manifest

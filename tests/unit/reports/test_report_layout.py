@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import need, run, squash
+from report_tools import need, produce, run, squash
 
 from confterm.reports import codes
 from confterm.reports.engine import ProducedReport, SigningMaterial
@@ -50,8 +50,6 @@ def test_text_is_extractable_in_both_languages(tmp_path: Path, produced: Produce
 def test_header_repeats_and_footer_numbers_every_page(tmp_path: Path,
                                                       material: SigningMaterial) -> None:
     need("pdftotext", "pdfinfo")
-    from conftest import produce
-
     path = _write(tmp_path, produce(material, rows=400))
     pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(path))).group(1))  # type: ignore[union-attr]
     assert pages >= 8

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import need
+from report_tools import need
 
 from confterm.reports import printing
 from confterm.reports.engine import ProducedReport

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import need, produce, run
+from report_tools import need, produce, run
 
 from confterm.errors import VerificationError
 from confterm.reports import pades, pki
