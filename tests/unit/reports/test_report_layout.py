@@ -21,9 +21,12 @@ def _write(tmp_path: Path, produced: ProducedReport, name: str = "r.pdf") -> Pat
     return path
 
 
-def test_every_font_is_embedded(tmp_path: Path, produced: ProducedReport) -> None:
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_every_font_is_embedded(tmp_path: Path, produced: ProducedReport,
+                                produced_en: ProducedReport, lang: str) -> None:
     need("pdffonts")
-    out = run("pdffonts", str(_write(tmp_path, produced))).splitlines()[2:]
+    report = produced if lang == "zh_CN" else produced_en
+    out = run("pdffonts", str(_write(tmp_path, report))).splitlines()[2:]
     assert out, "the report uses fonts"
     for line in out:
         assert re.search(r"\byes\s+yes\s+yes\b", line), f"not embedded as a subset: {line}"
