@@ -22,7 +22,6 @@ from confterm.errors import ConftermError
 from confterm.vault.catalogue import holds
 from confterm.vault.destruction import completion, register, sessions
 from confterm.vault.session import Ctx
-from tests.conftest import ADMIN, ADMIN_PASS
 from tests.unit.destruction.world import WITNESS, World
 
 CONDITIONS = ("expired", "no_hold", "resolved", "signed", "distinct_witness", "checked")
@@ -89,20 +88,6 @@ def attempt(world: World, admin_witness: object, case: Case) -> None:
         assert _refusals(world) > before, case  # the refusal is on record
 
 
-def _admin_presence(world: World) -> object:
-    """The executor (the unlocked administrator, who also holds the witness role) proving
-    presence as a witness: a genuine signature, refused only by separation of duties."""
-    from confterm.vault import lifecycle, people
-    from confterm.vault.presence import Presence
-    from confterm.vault.secrets import passphrase_bytes
-
-    seed = lifecycle.verify_person_secret(world.session, ADMIN, passphrase_bytes(ADMIN_PASS))
-    person = world.call(lambda ctx: people.get(ctx.conn, ADMIN))
-    world.seeds[ADMIN] = seed
-    assert person is not None and person.has("witness")
-    return Presence(person, bytearray(seed))
-
-
 cases = st.builds(
     Case,
     st.fixed_dictionaries({c: st.booleans() for c in CONDITIONS}),
@@ -113,17 +98,7 @@ cases = st.builds(
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=cases)
 def test_never_destroyed_unless_every_precondition_holds(world: World, case: Case) -> None:
-    attempt(world, _witness_for(world), case)
-
-
-def _witness_for(world: World) -> object:
-    if ADMIN not in world.seeds:
-        _admin_presence(world)
-    from confterm.vault import people
-    from confterm.vault.presence import Presence
-
-    person = world.call(lambda ctx: people.get(ctx.conn, ADMIN))
-    return Presence(person, bytearray(world.seeds[ADMIN]))  # type: ignore[arg-type]
+    attempt(world, world.presence_of_admin(), case)
 
 
 @pytest.mark.parametrize("late", [False, True], ids=["early", "late"])
@@ -132,4 +107,4 @@ def test_every_combination_exhaustively(world: World, late: bool) -> None:
     for values in itertools.product([True, False], repeat=len(CONDITIONS)):
         case = Case(dict(zip(CONDITIONS, values, strict=True)),
                     {"expired": late, "no_hold": late, "resolved": late})
-        attempt(world, _witness_for(world), case)
+        attempt(world, world.presence_of_admin(), case)

@@ -49,6 +49,16 @@ class World:
         assert person is not None
         return Presence(person, bytearray(self.seeds[name]))
 
+    def presence_of_admin(self) -> Presence:
+        """The unlocked administrator (every role) proving presence: a genuine signature
+        that only the rules of separation can refuse."""
+        from tests.conftest import ADMIN, ADMIN_PASS
+
+        if ADMIN not in self.seeds:
+            self.seeds[ADMIN] = lifecycle.verify_person_secret(
+                self.session, ADMIN, passphrase_bytes(ADMIN_PASS))
+        return self.presence(ADMIN)
+
     def call(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         return self.session.call(fn, *args, **kwargs)
 
