@@ -10,7 +10,15 @@ from pathlib import Path
 
 from confterm.errors import EXIT_OK, EXIT_VERIFY_FAILED, AuthError, DamageError, InputError
 from confterm.i18n import t
-from confterm.vault import backup, backup_register, backup_verify, check, lifecycle, restore
+from confterm.vault import (
+    backup,
+    backup_adopt,
+    backup_register,
+    backup_verify,
+    check,
+    lifecycle,
+    restore,
+)
 from confterm.vault.secrets import wipe
 
 from .context import default_vault, unlock, vault_path, who
@@ -105,9 +113,11 @@ def _verify(args: argparse.Namespace, src: Path) -> int:
             wipe(dek)
         _print_report(report)
         if report.ok and session is not None:
-            known = session.call(backup_register.mark_verified, pre.manifest.backup_id,
-                                 str(pre.path), report.events)
-            print(t("backup.verify_recorded" if known else "backup.verify_not_registered"))
+            if backup_adopt.adopt(session, pre.path):
+                print(t("backup.verify_adopted"))
+            session.call(backup_register.mark_verified, pre.manifest.backup_id,
+                         str(pre.path), report.events)
+            print(t("backup.verify_recorded"))
     finally:
         wipe(secret)
         if session is not None:

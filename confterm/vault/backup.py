@@ -31,6 +31,8 @@ from confterm.errors import ConftermError, InputError, VerificationError
 from confterm.i18n import t
 from confterm.vault import audit, backup_register, keyslots, people, store
 from confterm.vault.atomic import fsync_dir
+from confterm.vault.backup_adopt import PREFIX as ADOPT_PREFIX
+from confterm.vault.backup_adopt import adopt_orphans
 from confterm.vault.backup_format import MANIFEST, PARTIAL_SUFFIX, Manifest, file_digest
 from confterm.vault.backup_verify import (
     VerifyReport,
@@ -40,13 +42,13 @@ from confterm.vault.backup_verify import (
     verify_contents,
 )
 from confterm.vault.secrets import wipe
-from confterm.vault.session import Ctx, VaultSession
+from confterm.vault.session import VaultSession
 from confterm.vault.store import DatabaseError
 
 Progress = Callable[[str, int, int], None]
 STAGES = ("prepare", "database", "keyslots", "manifest", "finalise", "verify", "register")
 PAGES_PER_STEP = 256
-PREFIX = "confterm-backup-"
+PREFIX = ADOPT_PREFIX  # one name for writing and for adopting
 
 
 @dataclass
@@ -158,6 +160,7 @@ def create_backup(session: VaultSession, dest: Path, label: str | None = None,
     try:
         note("prepare", 0, 1)
         _clean_stale_partials(final.parent)
+        adopt_orphans(session, final.parent)
         partial.mkdir(mode=0o700)
         note("database", 0, 1)
         snap = _copy_snapshot(session.path / store.DB_NAME, partial / store.DB_NAME, dek, note)
@@ -184,7 +187,8 @@ def create_backup(session: VaultSession, dest: Path, label: str | None = None,
         note("verify", 0, 1)
         report = _read_back(final, dek, note)
         note("register", 0, 1)
-        session.call(_register, manifest, final, snap)
+        session.call(backup_register.register_manifest, manifest, final, "backup.create",
+                     store.utc_now())
         note("register", 1, 1)
         return BackupResult(final, manifest, report)
     except ConftermError:
@@ -232,24 +236,3 @@ def _remove(partial: Path, final: Path | None) -> None:
         shutil.rmtree(final, ignore_errors=True)
         with contextlib.suppress(OSError):
             fsync_dir(final.parent)
-
-
-def _register(ctx: Ctx, manifest: Manifest, final: Path, snap: _Snapshot) -> None:
-    """Enter the backup in the register and audit it, all or nothing."""
-    try:
-        with ctx.transaction():
-            backup_register.insert(
-                ctx, backup_id=manifest.backup_id, label=manifest.label,
-                kept_at=manifest.kept_at, location=str(final), created_at=manifest.created_at,
-                head_seq=snap.count, head_hash=snap.head, size_bytes=manifest.total_size,
-                verified_at=store.utc_now())
-            ctx.audit("backup.create", "backup", manifest.backup_id, {
-                "label": manifest.label, "kept_at": manifest.kept_at, "location": str(final),
-                "head_seq": snap.count, "size": manifest.total_size,
-                "database_sha256": manifest.files[store.DB_NAME].sha256})
-    except BaseException:
-        # A failed COMMIT (disk full) may leave the transaction open: never leave it so.
-        if ctx.conn.in_transaction:
-            with contextlib.suppress(DatabaseError):
-                ctx.conn.execute("ROLLBACK")
-        raise

@@ -8,12 +8,16 @@ media still hold a record destroyed today (``backups_holding``).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from confterm.errors import InputError
 from confterm.vault import store
+from confterm.vault.backup_format import Manifest
 from confterm.vault.session import Ctx
+from confterm.vault.store import DatabaseError
 
 WARN_DAYS_SETTING = "backup_warn_days"
 DEFAULT_WARN_DAYS = 7
@@ -124,6 +128,29 @@ def insert(ctx: Ctx, *, backup_id: str, label: str, kept_at: str, location: str,
         (backup_id, label, kept_at, location, created_at, ctx.actor.name, head_seq, head_hash,
          size_bytes, verified_at, ctx.actor.name if verified_at else None))
     return int(cur.lastrowid or 0)
+
+
+def register_manifest(ctx: Ctx, manifest: Manifest, location: Path, action: str,
+                      verified_at: str | None) -> None:
+    """Enter a backup in the register and audit it (``action``), all or nothing."""
+    try:
+        with ctx.transaction():
+            insert(ctx, backup_id=manifest.backup_id, label=manifest.label,
+                   kept_at=manifest.kept_at, location=str(location),
+                   created_at=manifest.created_at, head_seq=manifest.audit_count,
+                   head_hash=bytes.fromhex(manifest.audit_head),
+                   size_bytes=manifest.total_size, verified_at=verified_at)
+            ctx.audit(action, "backup", manifest.backup_id, {
+                "label": manifest.label, "kept_at": manifest.kept_at,
+                "location": str(location), "head_seq": manifest.audit_count,
+                "size": manifest.total_size,
+                "database_sha256": manifest.files[store.DB_NAME].sha256})
+    except BaseException:
+        # A failed COMMIT (disk full) may leave the transaction open: never leave it so.
+        if ctx.conn.in_transaction:
+            with contextlib.suppress(DatabaseError):
+                ctx.conn.execute("ROLLBACK")
+        raise
 
 
 def mark_verified(ctx: Ctx, backup_id: str, location: str, events: int) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from confterm.errors import AuthError, DamageError
-from confterm.vault import audit, backup_verify, keyslots
+from confterm.vault import audit, backup_adopt, backup_verify, keyslots
 from confterm.vault.session import VaultSession
 from tests.robust.robust_util import (
     PASS_A,
@@ -235,8 +235,19 @@ def scenario_backup(vault: Path, rng: random.Random, kills: int, tally: Tally) -
             checked.add(entry.name)
         dek[:] = bytes(len(dek))
     tally.acked = len(acked)
+    # Such a backup must not stay unknown: the next backup written beside it adopts it.
+    with open_admin(vault) as session:
+        backup_adopt.adopt_orphans(session, dest)
+        registered = dict(session.call(lambda ctx: list(ctx.conn.execute(
+            "SELECT backup_id, location FROM backup_register"))))
+        adopted = session.call(lambda ctx: ctx.conn.execute(
+            "SELECT count(*) FROM audit_events WHERE action = 'backup.adopt'").fetchone()[0])
+    for entry in dest.iterdir():
+        if not entry.name.startswith(".") and \
+                backup_verify.preflight(entry).manifest.backup_id not in registered:
+            tally.lost.append(f"complete backup {entry.name} never entered in the register")
     record("kill -9: backup", partial_dirs_refused=partial_refused,
-           complete_but_unregistered=unregistered)
+           complete_but_unregistered_when_killed=unregistered, adopted_into_register=adopted)
 
 
 SCENARIOS: dict[str, Callable[[Path, random.Random, int, Tally], None]] = {

@@ -186,3 +186,22 @@ def test_manifest_records_what_restore_and_audit_need(vault: Path, tmp_path: Pat
     assert sorted(data["migrations"]) == sorted(m.name for m in store.known_migrations())
     assert set(data["files"]) == {store.DB_NAME, keyslots.PRIMARY, keyslots.BACKUP}
     assert data["origin"] == str(vault.resolve()) and data["label"] == "L"
+
+
+def test_a_complete_backup_missing_from_the_register_is_adopted(vault: Path,
+                                                                tmp_path: Path) -> None:
+    """kill -9 between the final rename and the register's commit leaves a valid backup the
+    register does not know; the next backup written beside it enters it (audited)."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    orphan = take_backup(vault, usb)
+    with open_admin(vault) as s:
+        s.call(lambda ctx: ctx.conn.execute("DELETE FROM backup_register"))
+        backup.create_backup(s, usb)
+        rows = {r.backup_id: r for r in s.call(backup_register.list_backups)}
+        actions = s.call(lambda ctx: [r[0] for r in ctx.conn.execute(
+            "SELECT action FROM audit_events WHERE object_id = ?",
+            (orphan.manifest.backup_id,))])
+    assert orphan.manifest.backup_id in rows and rows[orphan.manifest.backup_id].verified_at \
+        is None
+    assert actions == ["backup.create", "backup.adopt"]
