@@ -93,7 +93,8 @@ class CsvSource:
             number = 0
             try:
                 for number, cells in enumerate(reader, start=1):
-                    yield RawRow(number, [_unquote(c) for c in cells])
+                    yield RawRow(number, [c[1:] if c[:1] == "'" and c[1:2] in _GUARDED else c
+                                          for c in cells])
             except csv.Error as err:
                 raise InputError("import.csv_error", file=self.name, row=number + 1,
                                  error=str(err)) from None
@@ -102,10 +103,7 @@ class CsvSource:
         pass
 
 
-def _unquote(cell: str) -> str:
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_START:
-        return cell[1:]
-    return cell
+_GUARDED = frozenset(FORMULA_START)
 
 
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import TypeVar
 
 from confterm.errors import InputError
@@ -184,7 +185,7 @@ class RowValidator:
 
     def _archive_no(self, value: str) -> str:
         number = f.check_text(f.nfkc(value), MAX_ARCHIVE_NO)
-        if any(ch.isspace() for ch in number):
+        if len(number.split()) != 1:
             raise f.CellError("import.archive_no_spaces", value=number)
         return number
 
@@ -213,7 +214,9 @@ class RowValidator:
         return code
 
 
+@lru_cache(maxsize=8192)
 def _credit_code(value: str) -> str:
+    """Normalised and checked; cached, as one client's code repeats on many rows."""
     code = normalise_credit_code(value)
     check_credit_code(code)
     return code
