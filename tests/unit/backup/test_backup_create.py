@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 import time
 from datetime import timedelta
@@ -205,3 +206,23 @@ def test_a_complete_backup_missing_from_the_register_is_adopted(vault: Path,
     assert orphan.manifest.backup_id in rows and rows[orphan.manifest.backup_id].verified_at \
         is None
     assert actions == ["backup.create", "backup.adopt"]
+
+
+def test_medium_removed_mid_write_is_named_and_leaves_the_vault_unchanged(
+        vault: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "usb"
+    dest.mkdir()
+
+    def pull_the_stick(stage: str, done: int, _total: int) -> None:
+        if stage == "keyslots" and done == 0:
+            for entry in dest.iterdir():
+                shutil.rmtree(entry)
+
+    with open_admin(vault) as s:
+        before = s.call(lambda ctx: ctx.conn.execute("SELECT max(seq) FROM audit_events"
+                                                     ).fetchone()[0])
+        with pytest.raises(InputError, match="removed during the write"):
+            backup.create_backup(s, dest, progress=pull_the_stick)
+        after = s.call(lambda ctx: ctx.conn.execute("SELECT max(seq) FROM audit_events"
+                                                    ).fetchone()[0])
+    assert after == before and list(dest.iterdir()) == []
