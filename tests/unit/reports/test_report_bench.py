@@ -8,7 +8,8 @@ from confterm.reports.sample import build_sample_register
 
 def test_measure_reports_each_step() -> None:
     figures = measure(rows=30, repeat=1)
-    assert set(figures) == {"signed_report_s", "plain_reportlab_s", "verify_s", "pdf_mb"}
+    assert set(figures) == {"signed_report_s", "plain_reportlab_s", "verify_s", "pdf_mb",
+                            "signed_report_cpu_s", "plain_reportlab_cpu_s"}
     assert all(v > 0 for v in figures.values())
 
 
