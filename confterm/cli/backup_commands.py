@@ -196,6 +196,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(t("backup.restored_history", source=t(f"backup.history_{result.history}",
                                                     path=str(result.history_path))))
     else:
+        if result.unreadable is not None:
+            print(t("backup.restored_unreadable", path=str(result.unreadable)))
         print(t("backup.restored_no_history"))
     if result.purged:
         print(t("backup.restored_purged", count=len(result.purged)))

@@ -18,7 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from confterm.errors import ConftermError, InputError, PermissionDenied, VerificationError
+from confterm.errors import (
+    ConftermError,
+    DamageError,
+    InputError,
+    PermissionDenied,
+    VerificationError,
+)
 from confterm.i18n import t
 from confterm.vault import audit, keyslots, people, store
 from confterm.vault.atomic import fsync_dir
@@ -33,9 +39,9 @@ from confterm.vault.backup_verify import (
 )
 from confterm.vault.lifecycle import is_vault
 from confterm.vault.restore_history import History, detect_current, open_current, open_newer
-from confterm.vault.restore_hooks import load_hooks
+from confterm.vault.restore_hooks import ReapplyHook, load_hooks
 from confterm.vault.secrets import wipe
-from confterm.vault.store import DatabaseError
+from confterm.vault.store import Connection, DatabaseError
 
 Progress = Callable[[str, int, int], None]
 MAX_AUDITED_LINES = 1000
@@ -50,6 +56,7 @@ class RestoreReport:
     purged: list[str] = field(default_factory=list)
     migrations_applied: list[str] = field(default_factory=list)
     audit_seq: int = 0
+    unreadable: Path | None = None  # a detected current vault skipped because damaged
 
 
 def check_target(path: Path) -> None:
@@ -97,9 +104,11 @@ def restore(src: Path, target: Path, name: str, passphrase: bytearray, *,
     note = progress or (lambda _stage, _done, _total: None)
     src, target = src.expanduser(), target.expanduser()
     pre = preflight_restore(src, target)
+    detected = False
     if current is None and newer is None:
         origin = [Path(pre.manifest.origin)] if pre.manifest.origin else []
         current = detect_current(pre.manifest, [*origin, *(candidates or [])], target)
+        detected = current is not None
     if current is None and newer is None and not no_newer_history:
         raise InputError("backup.restore_no_history", path=str(src))
     dek = unlock(pre, name, passphrase)
@@ -112,12 +121,20 @@ def restore(src: Path, target: Path, name: str, passphrase: bytearray, *,
             problem = report.problems[0]
             raise VerificationError("backup.restore_backup_bad", path=str(src),
                                     reason=t(problem.key, **problem.params))
+        unreadable: Path | None = None
         if current is not None:
-            history = open_current(current, pre.manifest, dek)
+            try:
+                history = open_current(current, pre.manifest, dek)
+            except DamageError:
+                # A damaged current vault is why people restore: found by detection and
+                # declared absent by the person, it is skipped (and the audit says so).
+                if not (detected and no_newer_history):
+                    raise
+                unreadable = current
         elif newer is not None:
             history = open_newer(newer, pre.manifest, dek)
         result = RestoreReport(target, pre.manifest, history.kind if history else "none",
-                               history.path if history else None)
+                               history.path if history else None, unreadable=unreadable)
         _build(pre, tmp, dek, name, history, result, note)
         note("finalise", 0, 1)
         if target.exists():
@@ -142,6 +159,19 @@ def restore(src: Path, target: Path, name: str, passphrase: bytearray, *,
             history.close()
 
 
+def _run_hook(hook: ReapplyHook, history: History, restored: Connection,
+              head_seq: int) -> list[str]:
+    """A hook's own refusal passes through; anything else becomes one clear sentence."""
+    try:
+        return [str(line) for line in hook(history.conn, restored, head_seq)]
+    except ConftermError:
+        raise
+    except Exception as exc:
+        raise VerificationError("backup.restore_hook_failed",
+                                hook=getattr(hook, "__qualname__", repr(hook)),
+                                path=str(history.path), reason=str(exc)[:200]) from exc
+
+
 def _build(pre: Preflight, tmp: Path, dek: bytearray, name: str, history: History | None,
            result: RestoreReport, note: Progress) -> None:
     note("copy", 0, 1)
@@ -164,7 +194,8 @@ def _build(pre: Preflight, tmp: Path, dek: bytearray, name: str, history: Histor
             with store.transaction(conn):
                 if history is not None:
                     for hook in load_hooks():
-                        result.purged.extend(hook(history.conn, conn, manifest.audit_count))
+                        result.purged.extend(_run_hook(hook, history, conn,
+                                                       manifest.audit_count))
                 result.audit_seq = audit.append(conn, name, "vault.restore", "vault",
                                                 manifest.vault_id, {
                     "backup_id": manifest.backup_id, "backup_created_at": manifest.created_at,
@@ -172,6 +203,7 @@ def _build(pre: Preflight, tmp: Path, dek: bytearray, name: str, history: Histor
                     "history": result.history,
                     "history_path": str(history.path) if history else None,
                     "history_head_seq": history.head_seq if history else None,
+                    "history_unreadable": str(result.unreadable) if result.unreadable else None,
                     "purged_count": len(result.purged),
                     "purged": result.purged[:MAX_AUDITED_LINES],
                     "migrations_applied": result.migrations_applied})

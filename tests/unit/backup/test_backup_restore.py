@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from confterm.errors import AuthError, ConflictError, DamageError, InputError
+from confterm.errors import AuthError, ConflictError, DamageError, InputError, VerificationError
 from confterm.vault import audit, lifecycle, restore, restore_hooks, store
 from confterm.vault.secrets import passphrase_bytes
 from confterm.vault.store import Connection
@@ -195,3 +195,34 @@ def test_restored_vault_is_a_working_vault_with_same_people_and_key(vault: Path,
     assert report.audit_seq == made.manifest.audit_count + 1
     data = json.loads((made.path / "manifest.json").read_text(encoding="utf-8"))
     assert data["backup_id"] == made.manifest.backup_id
+
+
+def test_damaged_current_vault_blocks_until_the_person_says_it_is_gone(
+        vault: Path, tmp_path: Path) -> None:
+    """Restoring because the vault is damaged: the detected, unreadable vault is not silently
+    ignored; with --no-newer-history it is skipped and the audit event says so."""
+    made = take_backup(vault, tmp_path / "b")
+    db = vault / store.DB_NAME
+    db.write_bytes(bytes(4096) + db.read_bytes()[4096:])  # page 1 destroyed
+    with pytest.raises(DamageError, match="cannot be read"):
+        run_restore(made.path, tmp_path / "r")
+    report = run_restore(made.path, tmp_path / "r", no_newer_history=True)
+    assert report.history == "none" and report.unreadable == vault
+    with open_admin(tmp_path / "r") as s:
+        event = s.call(lambda ctx: audit.fetch(ctx.conn, report.audit_seq))
+    assert event is not None and event.details["history_unreadable"] == str(vault)
+
+
+def test_a_crashing_hook_is_one_clear_sentence(vault: Path, tmp_path: Path) -> None:
+    made = take_backup(vault, tmp_path / "b")
+
+    def crashing(newer: Connection, restored: Connection, head_seq: int) -> list[str]:
+        raise KeyError("tombstones")
+
+    restore_hooks.register_reapply_hook(crashing)
+    try:
+        with pytest.raises(VerificationError, match="crashing") as caught:
+            run_restore(made.path, tmp_path / "r")
+    finally:
+        restore_hooks.REAPPLY_HOOKS.remove(crashing)
+    assert "tombstones" in str(caught.value) and not (tmp_path / "r").exists()
