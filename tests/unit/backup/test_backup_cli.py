@@ -84,3 +84,14 @@ def test_check_reports_a_damaged_keyslot_copy_and_exit_one_when_both(cli_vault: 
     assert both.returncode == 1 and "both copies are damaged" in both.stdout
     assert "not run" in both.stdout
     no_traceback(both)
+
+
+def test_check_on_a_damaged_database_names_it_and_exits_one(cli_vault: Path) -> None:
+    db = cli_vault / "vault.db"
+    data = bytearray(db.read_bytes())
+    data[100] ^= 0xFF  # page 1: every read fails authentication
+    db.write_bytes(bytes(data))
+    damaged = run("check", "--vault", str(cli_vault))
+    assert damaged.returncode == 1, damaged.stdout + damaged.stderr
+    assert "✔ Keyslot file" in damaged.stdout and "database is damaged" in damaged.stdout
+    no_traceback(damaged)
