@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from confterm.errors import InputError
+from confterm.vault.checkchar import luhn_check_char
 from confterm.vault.store import Connection, utc_now
 
 GENESIS = b"\x00" * 32
@@ -124,10 +125,7 @@ def _b32(data: bytes, chars: int) -> str:
 
 
 def _check(text: str) -> str:
-    total = 0
-    for i, ch in enumerate(text):
-        total += (i + 1) * (CODE_ALPHABET.index(ch) if ch in CODE_ALPHABET else ord(ch))
-    return CODE_ALPHABET[total % 31]
+    return luhn_check_char(text, CODE_ALPHABET)
 
 
 def checkpoint_code(count: int, head_hash: bytes) -> str:

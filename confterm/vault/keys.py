@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from confterm.errors import InputError
+from confterm.vault.checkchar import luhn_check_char
 from confterm.vault.kdf import KdfParams, derive_key
 from confterm.vault.keyslots import Slot, new_slot_id
 from confterm.vault.secrets import wipe
@@ -132,8 +133,7 @@ def fingerprint(public_key: bytes) -> str:
 
 
 def _check_char(data: str) -> str:
-    total = sum((i + 1) * RECOVERY_ALPHABET.index(c) for i, c in enumerate(data))
-    return RECOVERY_ALPHABET[total % 31]
+    return luhn_check_char(data, RECOVERY_ALPHABET)
 
 
 def new_recovery_key() -> bytearray:

@@ -167,3 +167,19 @@ def _scan(path: Path, canary: str) -> int:
             for needle in needles:
                 assert needle not in data, f"plaintext canary found in {file.name}"
     return files
+
+
+def test_every_single_character_substitution_of_a_checkpoint_code_is_caught() -> None:
+    code = audit.checkpoint_code(1042, bytes(range(7, 39)))
+    for i, ch in enumerate(code):
+        if i < 3 or ch == "-":
+            continue
+        for other in audit.CODE_ALPHABET:
+            if other == ch:
+                continue
+            typo = code[:i] + other + code[i + 1:]
+            try:
+                count, _ = audit.parse_checkpoint_code(typo)
+            except InputError:
+                continue
+            raise AssertionError(f"typo accepted: {typo} (count {count})")

@@ -169,3 +169,17 @@ def test_disabled_person_cannot_unlock_and_history_stays(vault: Path) -> None:
     assert actions == ["person.enrol", "person.disable"]
     with pytest.raises(AuthError, match="No enrolled person"):
         unlock(vault, "王秀英", "custodian passphrase one")
+
+
+def test_every_single_character_substitution_of_a_recovery_key_is_caught() -> None:
+    from confterm.vault import keys
+
+    key = keys.new_recovery_key().decode()
+    for i, ch in enumerate(key):
+        if ch == "-":
+            continue
+        for other in keys.RECOVERY_ALPHABET:
+            if other != ch:
+                with pytest.raises(InputError):
+                    keys.normalise_recovery_key(bytearray((key[:i] + other + key[i + 1:])
+                                                          .encode()))
