@@ -69,6 +69,12 @@ class ConftermApp(App[None]):
         self.set_interval(self._idle_poll, self.poll_idle)
         self.set_class(too_small(*self.size), "-too-small")
 
+    def on_unmount(self) -> None:
+        """Quitting closes the vault like a lock does (keys wiped, lock file released)."""
+        if self.session is not None:
+            self.session.close(wait=True)
+            self.session = None
+
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(too_small(*event.size), "-too-small")
 

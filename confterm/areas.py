@@ -38,7 +38,8 @@ class Area:
     screen: Callable[[], Screen]  # builds the area's screen
     roles: tuple[str, ...] = ()  # any one of these may open it; () means everyone
     order: int = 100  # position in lists (Home 0, People 90, Audit 95)
-    summary_key: str | None = None  # one line for the home screen
+    summary_key: str | None = None  # one line under the area's name on the home screen
+    in_footer: bool = False  # the key is shown in the footer (Home); all are in help/palette
 
     def allowed(self, roles: frozenset[str]) -> bool:
         return not self.roles or any(r in roles for r in self.roles)
@@ -51,7 +52,8 @@ _discovered = [False]
 def register_area(area: Area) -> Area:
     _AREAS[area.id] = area
     declare(Command(f"area.{area.id}", area.label_key, area.key,
-                    f"app.open_area('{area.id}')", scope=(ANY,), roles=area.roles))
+                    f"app.open_area('{area.id}')", scope=(ANY,), roles=area.roles,
+                    show=area.in_footer))
     return area
 
 

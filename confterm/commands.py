@@ -153,7 +153,7 @@ for _command in (
     Command("own_passphrase", "ui.cmd.own_passphrase", "c", "screen.change_passphrase",
             scope=("home", "people")),
     Command("refresh", "ui.cmd.refresh", "r", "screen.reload", scope=("home", "people",
-                                                                      "audit")),
+                                                                      "audit"), show=False),
     Command("dialog.cancel", "ui.cmd.cancel", "escape", "screen.cancel", scope=("dialog",)),
 ):
     declare(_command)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from textual.widget import Widget
 from textual.widgets import Static
 
-from confterm.dialogs.form import FormDialog
+from confterm.dialogs.form import FormDialog, wide
 
 
 class ConfirmDialog(FormDialog[bool]):
@@ -22,7 +22,7 @@ class ConfirmDialog(FormDialog[bool]):
         return self.title_line
 
     def fields(self) -> Iterable[Widget]:
-        yield Static(self.question)
+        yield from wide(Static(self.question))
 
     def on_mount(self) -> None:
         self.query_one("#form-cancel").focus()  # the safe choice is the default

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.widget import Widget
-from textual.widgets import Input, Label, SelectionList
+from textual.widgets import Input, SelectionList
 
-from confterm.dialogs.form import FormDialog
+from confterm.dialogs.form import FormDialog, row
 from confterm.errors import AuthError
 from confterm.i18n import t
 from confterm.unlocking import run_secret
@@ -25,15 +25,13 @@ class EnrolDialog(FormDialog[str]):
     OK_KEY = "ui.enrol.ok"
 
     def fields(self) -> Iterable[Widget]:
-        yield Label(t("ui.unlock.name"))
-        yield Input(id="enrol-name", max_length=people.MAX_NAME)
-        yield Label(t("ui.enrol.roles"))
-        yield SelectionList[str](*[(t(f"people.role.{r}"), r) for r in people.ROLES],
-                                 id="enrol-roles")
-        yield Label(t("ui.enrol.passphrase"))
-        yield PassphraseInput(id="enrol-pass")
-        yield Label(t("ui.own_passphrase.repeat"))
-        yield PassphraseInput(id="enrol-repeat")
+        yield from row(t("ui.unlock.name"),
+                       Input(id="enrol-name", max_length=people.MAX_NAME, compact=True))
+        yield from row(t("ui.enrol.roles"), SelectionList[str](
+            *[(t(f"people.role.{r}"), r) for r in people.ROLES], id="enrol-roles", compact=True))
+        yield from row(t("ui.enrol.passphrase"), PassphraseInput(id="enrol-pass", compact=True))
+        yield from row(t("ui.own_passphrase.repeat"),
+                       PassphraseInput(id="enrol-repeat", compact=True))
 
     async def submit(self) -> None:
         name = people.check_name(self.query_one("#enrol-name", Input).value)

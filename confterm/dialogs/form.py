@@ -1,8 +1,11 @@
-"""The shape every confterm form dialog shares: a title, fields, a message line, buttons.
+"""The shape every confterm form dialog shares: a title, labelled fields, a message line,
+and OK / Cancel.
 
-Subclasses compose their fields in ``fields()`` and implement ``submit()``; pressing Enter
-in the last field or the OK button runs it as a worker owned by the dialog, so the slow
-parts (Argon2id) never block the UI and closing the dialog (or locking) cancels it.
+Fields sit in a two-column grid (label, then the field) with one-line ("compact") inputs,
+so even the enrolment form fits an 80×24 terminal. Subclasses yield their rows from
+``fields()`` (``row(label, widget)`` or ``wide(widget)``) and implement ``submit()``;
+Enter in the last input or the OK button runs it as a worker owned by the dialog, so slow
+work (Argon2id) never blocks the UI and closing the dialog (or locking) cancels it.
 """
 
 from __future__ import annotations
@@ -12,15 +15,27 @@ from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from confterm.errors import ConftermError
 from confterm.i18n import t
 from confterm.screens.base import ConftermDialog
 
 R = TypeVar("R")
+
+
+def row(label: str, widget: Widget) -> Iterable[Widget]:
+    """A labelled field: the label in the first column, the field in the second."""
+    yield Label(label, classes="form-label")
+    yield widget
+
+
+def wide(widget: Widget) -> Iterable[Widget]:
+    """A widget across both columns (an explanation, a list)."""
+    widget.add_class("form-wide")
+    yield widget
 
 
 class FormDialog(ConftermDialog[R]):
@@ -37,11 +52,12 @@ class FormDialog(ConftermDialog[R]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text(), classes="dialog-title")
-            yield from self.fields()
+            with Grid(classes="form-grid"):
+                yield from self.fields()
             yield Static("", id="form-message")
             with Horizontal(classes="buttons"):
-                yield Button(t(self.OK_KEY), id="form-ok", variant="primary")
-                yield Button(t("ui.cmd.cancel"), id="form-cancel")
+                yield Button(t(self.OK_KEY), id="form-ok", variant="primary", compact=True)
+                yield Button(t("ui.cmd.cancel"), id="form-cancel", compact=True)
         yield Footer(show_command_palette=False)
 
     def title_text(self) -> str:
@@ -51,6 +67,10 @@ class FormDialog(ConftermDialog[R]):
         message = self.query_one("#form-message", Static)
         message.update(text)
         message.set_classes(kind)
+
+    @property
+    def message_text(self) -> str:
+        return str(self.query_one("#form-message", Static).render())
 
     @on(Button.Pressed, "#form-cancel")
     def _cancel(self) -> None:
@@ -66,7 +86,7 @@ class FormDialog(ConftermDialog[R]):
         if inputs and event.input is inputs[-1]:
             self.start_submit()
         else:
-            event.input.screen.focus_next()
+            self.focus_next()
 
     def start_submit(self) -> None:
         if self.busy:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
-from confterm.dialogs.form import FormDialog
+from confterm.dialogs.form import FormDialog, row, wide
 from confterm.i18n import t
 from confterm.vault import settings
 
@@ -20,9 +20,11 @@ class IdleSettingDialog(FormDialog[int]):
         self.current = current
 
     def fields(self) -> Iterable[Widget]:
-        yield Static(t("ui.idle.explain", minimum=settings.IDLE_MIN, maximum=settings.IDLE_MAX))
-        yield Label(t("ui.idle.seconds"))
-        yield Input(str(self.current), id="idle-seconds", restrict=r"[0-9]*", max_length=6)
+        yield from wide(Static(t("ui.idle.explain", minimum=settings.IDLE_MIN,
+                                 maximum=settings.IDLE_MAX)))
+        yield from row(t("ui.idle.seconds"), Input(str(self.current), id="idle-seconds",
+                                                   restrict=r"[0-9]*", max_length=6,
+                                                   compact=True))
 
     async def submit(self) -> None:
         seconds = settings.parse_idle_timeout(self.query_one("#idle-seconds", Input).value)

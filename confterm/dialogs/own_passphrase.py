@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.widget import Widget
-from textual.widgets import Label
 
-from confterm.dialogs.form import FormDialog
+from confterm.dialogs.form import FormDialog, row
 from confterm.errors import AuthError
 from confterm.i18n import t
 from confterm.unlocking import run_secret
@@ -25,12 +24,9 @@ class OwnPassphraseDialog(FormDialog[bool]):
     OK_KEY = "ui.own_passphrase.ok"
 
     def fields(self) -> Iterable[Widget]:
-        yield Label(t("ui.own_passphrase.current"))
-        yield PassphraseInput(id="pw-old")
-        yield Label(t("ui.own_passphrase.new"))
-        yield PassphraseInput(id="pw-new")
-        yield Label(t("ui.own_passphrase.repeat"))
-        yield PassphraseInput(id="pw-repeat")
+        for name, key in (("old", "current"), ("new", "new"), ("repeat", "repeat")):
+            yield from row(t(f"ui.own_passphrase.{key}"),
+                           PassphraseInput(id=f"pw-{name}", compact=True))
 
     async def submit(self) -> None:
         fields = [self.query_one(f"#pw-{n}", PassphraseInput) for n in ("old", "new", "repeat")]

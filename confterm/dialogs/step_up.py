@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from textual.widget import Widget
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from confterm.dialogs.form import FormDialog
+from confterm.dialogs.form import FormDialog, row, wide
 from confterm.errors import AuthError
 from confterm.i18n import t
 from confterm.unlocking import in_thread, run_secret
@@ -52,12 +52,11 @@ class StepUpDialog(FormDialog[Presence | None]):
 
     def fields(self) -> Iterable[Widget]:
         roles = (self.role,) if isinstance(self.role, str) else self.role
-        yield Static(self.purpose, id="step-up-purpose")
-        yield Static(t("ui.step_up.who", roles=roles_text(frozenset(roles))),
-                     classes="dialog-subtitle")
-        yield OptionList(id="step-up-people")
-        yield Label(t("ui.unlock.passphrase"))
-        yield PassphraseInput(id="step-up-pass")
+        yield from wide(Static(self.purpose, id="step-up-purpose"))
+        yield from wide(Static(t("ui.step_up.who", roles=roles_text(frozenset(roles)))))
+        yield from row(t("ui.unlock.people"), OptionList(id="step-up-people", compact=True))
+        yield from row(t("ui.unlock.passphrase"), PassphraseInput(id="step-up-pass",
+                                                                  compact=True))
 
     async def reload(self) -> None:
         found = await in_thread(presence.eligible, self.session, self.role, self.separate_duty)

@@ -175,4 +175,5 @@ for _command in (
     declare(_command)
 
 register_area(Area("audit", "ui.area.audit", "a", AuditScreen,
-                   roles=("auditor", "administrator"), order=95))
+                   roles=("auditor", "administrator"), order=95,
+                   summary_key="ui.area.audit_summary"))

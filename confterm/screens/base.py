@@ -36,7 +36,10 @@ class CommandsMixin:
 
     def install_commands(self) -> None:
         node: Any = self
-        node._bindings = commands.bindings_map(node._merged_bindings, self.screen_commands())
+        bound = self.screen_commands()
+        if node.is_modal:  # a modal footer shows only its own bindings: repeat the app's
+            bound += [c for c in commands.global_commands() if c.show]
+        node._bindings = commands.bindings_map(node._merged_bindings, bound)
 
     def screen_commands(self) -> list[commands.Command]:
         """This screen's commands for the unlocked person (not the key to itself)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,10 +20,19 @@ from confterm.vault import settings
 from confterm.vault.session import Ctx
 from confterm.widgets.top_bar import TopBar, roles_text
 
+W = TypeVar("W", bound=Widget)
+
 
 def _load(ctx: Ctx) -> tuple[settings.VaultFacts, list[attention.AttentionItem], list[str]]:
     items, failed = attention.collect(ctx)
     return settings.facts(ctx), items, failed
+
+
+def panel(widget: W, title_key: str) -> W:
+    """A bordered panel with a title (set in compose, so a language switch renames it)."""
+    widget.add_class("panel")
+    widget.border_title = t(title_key)
+    return widget
 
 
 _MARK = {"error": ("■", "red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}
@@ -36,17 +46,11 @@ class HomeScreen(ConftermScreen):
         yield TopBar(t("ui.area.home"))
         with Horizontal(id="home-body"):
             with Vertical(id="home-left"):
-                yield Static(id="home-person", classes="panel")
-                yield Static(id="home-facts", classes="panel")
-                yield Static(id="home-attention", classes="panel")
-            yield OptionList(id="home-areas", classes="panel")
+                yield panel(Static(id="home-person"), "ui.home.person")
+                yield panel(Static(id="home-facts"), "ui.home.facts")
+                yield panel(Static(id="home-attention"), "ui.home.attention")
+            yield panel(OptionList(id="home-areas"), "ui.home.areas")
         yield Footer(show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#home-facts").border_title = t("ui.home.facts")
-        self.query_one("#home-attention").border_title = t("ui.home.attention")
-        self.query_one("#home-areas").border_title = t("ui.home.areas")
-        self.query_one("#home-person").border_title = t("ui.home.person")
 
     async def reload(self) -> None:
         person = self.session.person
@@ -97,6 +101,8 @@ class HomeScreen(ConftermScreen):
             if area.id == "home":
                 continue
             label = Text.assemble((f" {area.key} ", "reverse"), "  ", t(area.label_key))
+            if area.summary_key:
+                label.append("\n     " + t(area.summary_key), "dim")
             options.add_option(Option(label, id=area.id))
         if options.option_count:
             options.highlighted = 0
@@ -111,4 +117,4 @@ class HomeScreen(ConftermScreen):
         self.app.push_screen(OwnPassphraseDialog())
 
 
-register_area(Area("home", "ui.area.home", "h", HomeScreen, order=0))
+register_area(Area("home", "ui.area.home", "h", HomeScreen, order=0, in_footer=True))

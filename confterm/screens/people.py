@@ -113,4 +113,4 @@ for _command in (
     declare(_command)
 
 register_area(Area("people", "ui.area.people", "p", PeopleScreen, roles=("administrator",),
-                   order=90))
+                   order=90, summary_key="ui.area.people_summary"))

@@ -13,7 +13,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Grid, Vertical
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -46,12 +46,14 @@ class UnlockScreen(ConftermScreen):
         with Vertical(id="unlock-box"):
             yield Static(t("ui.unlock.title"), id="unlock-title")
             yield Static(t("ui.unlock.vault", path=str(app.vault_path)), id="unlock-vault")
-            yield Label(t("ui.unlock.people"))
-            yield OptionList(id="unlock-people")
-            yield Label(t("ui.unlock.name"))
-            yield Input(id="unlock-name", placeholder=t("ui.unlock.name_placeholder"))
-            yield Label(t("ui.unlock.passphrase"))
-            yield PassphraseInput(id="unlock-pass")
+            with Grid(classes="form-grid"):
+                yield Label(t("ui.unlock.people"), id="unlock-people-label")
+                yield OptionList(id="unlock-people", compact=True)
+                yield Label(t("ui.unlock.name"))
+                yield Input(id="unlock-name", placeholder=t("ui.unlock.name_placeholder"),
+                            compact=True)
+                yield Label(t("ui.unlock.passphrase"))
+                yield PassphraseInput(id="unlock-pass", compact=True)
             yield Static("", id="unlock-status")
         yield Footer(show_command_palette=False)
 
@@ -65,6 +67,7 @@ class UnlockScreen(ConftermScreen):
         people.clear_options()
         people.add_options([Option(name) for name in self.names])
         people.display = bool(self.names)
+        self.query_one("#unlock-people-label").display = bool(self.names)
         if len(self.names) == 1:
             self.query_one("#unlock-name", Input).value = self.names[0]
             self.query_one("#unlock-pass").focus()

@@ -6,8 +6,8 @@ from textual.widgets import Static
 
 from confterm.i18n import t
 
-MIN_COLUMNS = 72
-MIN_ROWS = 20
+MIN_COLUMNS = 80
+MIN_ROWS = 24
 
 
 def too_small(columns: int, rows: int) -> bool:

@@ -8,6 +8,7 @@ is a FakeClock that only moves when a test advances it, and the idle timer polls
 from __future__ import annotations
 
 import itertools
+import shutil
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -63,9 +64,15 @@ def build_vault(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def template_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_vault(tmp_path_factory.mktemp("template") / "vault")
+
+
 @pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return build_vault(tmp_path / "vault")
+def vault(template_vault: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the five-person vault (building one costs ~1 s of Argon2id)."""
+    return Path(shutil.copytree(template_vault, tmp_path / "vault"))
 
 
 @pytest.fixture
@@ -81,8 +88,9 @@ def fixed_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         patch.setattr(store, "utc_now", fixed_now)
         patch.setattr(audit, "utc_now", fixed_now)
         patch.setattr(lifecycle.uuid, "uuid4", lambda: uuid.UUID(int=0x5EED))
-        build_vault(tmp_path / "vault")
-    monkeypatch.chdir(tmp_path)
+        (tmp_path / "fixed").mkdir()
+        build_vault(tmp_path / "fixed" / "vault")
+    monkeypatch.chdir(tmp_path / "fixed")
     return Path("vault")
 
 

@@ -192,3 +192,15 @@ async def test_nothing_locks_while_locked(make_app: MakeApp, clock: FakeClock) -
         await pilot.pause(0.2)
         assert app.session is not None
         await asyncio.sleep(0)
+
+
+async def test_ctrl_l_locks_from_inside_a_dialog(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot, ADMIN)
+        await pilot.press("c")  # change own passphrase: a dialog with a focused text field
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "OwnPassphraseDialog")
+        await pilot.press(*"half typed")
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: on_screen(app, "LockScreen"))
+        assert_locked(app)
