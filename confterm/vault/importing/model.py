@@ -116,7 +116,11 @@ class ImportOptions:
 
 @dataclass
 class ImportSummary:
-    """Totals of a validation pass; ``problems`` holds at most the first N problems."""
+    """Totals of a validation pass; ``problems`` holds at most the first N problems.
+
+    ``rows_with_problems`` counts spreadsheet rows (the header row included) with at least
+    one problem; ``rows_ok`` the rows that became a :class:`CatalogueRow`.
+    """
 
     rows_ok: int = 0
     rows_with_problems: int = 0
