@@ -20,7 +20,9 @@ FILTER_STATUSES = ("pending", "approved", "partial", "denied", "closed", "expire
 @dataclass(frozen=True)
 class RegisterFilter:
     client_id: int | None = None
+    client_text: str | None = None  # part of a client's name, or its credit code
     record_id: int | None = None
+    archive_no: str | None = None  # a record named by its archive number
     requester: str | None = None  # part of the requester's name or organisation
     purpose: str | None = None  # part of the purpose or legal basis
     date_from: date | None = None  # inclusive, local day
@@ -89,6 +91,12 @@ def _request_where(flt: RegisterFilter, today: date, alias: str = "q"
         clauses.append(f"({q}.requester_name LIKE ? ESCAPE '\\'"
                        f" OR {q}.requester_org LIKE ? ESCAPE '\\')")
         params += [_like(flt.requester), _like(flt.requester)]
+    if flt.client_text:
+        clauses.append(f"EXISTS(SELECT 1 FROM access_request_records c2 JOIN records cr2"
+                       f" ON cr2.id = c2.record_id JOIN clients k ON k.id = cr2.client_id"
+                       f" WHERE c2.request_id = {q}.id AND (k.name LIKE ? ESCAPE '\\'"
+                       f" OR k.credit_code = ?))")
+        params += [_like(flt.client_text), flt.client_text.strip().upper()]
     if flt.requester_exact is not None:
         clauses.append(f"{q}.requester_name = ?")
         params.append(flt.requester_exact)
@@ -144,6 +152,11 @@ def list_requests(ctx: Ctx, flt: RegisterFilter | None = None, before: int | Non
         clauses.append("EXISTS(SELECT 1 FROM access_request_records x"
                        " WHERE x.request_id = q.id AND x.record_id = ?)")
         params.append(flt.record_id)
+    if flt.archive_no:
+        clauses.append("EXISTS(SELECT 1 FROM access_request_records x JOIN records xr"
+                       " ON xr.id = x.record_id WHERE x.request_id = q.id"
+                       " AND xr.archive_no = ?)")
+        params.append(flt.archive_no.strip())
     if before is not None:
         clauses.append("q.id < ?")
         params.append(before)
@@ -173,6 +186,9 @@ def list_events(ctx: Ctx, flt: RegisterFilter | None = None, before: int | None 
     if flt.record_id is not None:
         clauses.append("e.record_id = ?")
         params.append(flt.record_id)
+    if flt.archive_no:
+        clauses.append("r.archive_no = ?")
+        params.append(flt.archive_no.strip())
     if flt.act:
         clauses.append("e.act = ?")
         params.append(flt.act)

@@ -1,0 +1,118 @@
+"""Decide a request or a proposed change: the approver steps up and signs.
+
+The form is filled first (outcome, records granted, expiry, conditions or reason); pressing
+OK opens the step-up dialog, where the approver picks their name and types their
+passphrase; the decision is signed with their key and stored by the vault service, which
+refuses the registrant (or proposer) whatever this dialog offers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.widget import Widget
+from textual.widgets import Input, Select, SelectionList, Static
+
+from confterm.dialogs.form import FormDialog, row, wide
+from confterm.dialogs.step_up import StepUpDialog
+from confterm.i18n import t
+from confterm.vault.access import changes, decisions
+from confterm.vault.access.changes import Proposal
+from confterm.vault.access.model import OUTCOMES
+from confterm.vault.access.views import RequestDetail
+
+
+class DecideRequestDialog(FormDialog[bool]):
+    TITLE_KEY = "access.ui.decide_title"
+    OK_KEY = "access.ui.decide_ok"
+    DEFAULT_CSS = "DecideRequestDialog .dialog { width: 90; overflow-y: auto; }"
+
+    def __init__(self, detail: RequestDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def title_text(self) -> str:
+        return t(self.TITLE_KEY, request=self.detail.request.id)
+
+    def fields(self) -> Iterable[Widget]:
+        q = self.detail.request
+        yield from wide(Static(t("access.ui.decide_summary", kind=t(f"access.kind.{q.kind}"),
+                                 requester=q.requester_name, org=q.requester_org,
+                                 purpose=q.purpose, basis=q.legal_basis,
+                                 registrant=q.registered_by), id="decide-summary"))
+        yield from row(t("access.ui.outcome"), Select(
+            [(t(f"access.outcome.{o}"), o) for o in OUTCOMES], value="approve",
+            allow_blank=False, id="decide-outcome", compact=True))
+        yield from row(t("access.ui.granted"), SelectionList[int](
+            *[(f"{r.archive_no}  {r.title}", r.id, True) for r in self.detail.records],
+            id="decide-records", compact=True))
+        yield from row(t("access.field.expires_on"),
+                       Input(q.wanted_to, id="decide-expires", compact=True, max_length=10,
+                             restrict=r"[0-9-]*"))
+        yield from row(t("access.field.conditions"), Input(id="decide-conditions",
+                                                           compact=True))
+        yield from row(t("access.field.reason"), Input(id="decide-reason", compact=True))
+
+    async def submit(self) -> None:
+        outcome = str(self.query_one("#decide-outcome", Select).value)
+        granted = list(self.query_one("#decide-records", SelectionList).selected)
+        request = self.detail.request
+        app: Any = self.app
+        duty = "request" if self.session.person.name == request.registered_by else None
+        found = await app.push_screen_wait(StepUpDialog(
+            "approver", t("access.ui.step_up_purpose", request=request.id), duty))
+        if found is None:
+            return
+        with found as presence:
+            await self.service(
+                _decide, request.id, outcome, presence,
+                self.query_one("#decide-expires", Input).value.strip() or None,
+                self.query_one("#decide-conditions", Input).value,
+                self.query_one("#decide-reason", Input).value,
+                granted if outcome == "partial" else None)
+        app.notify(t("access.ui.decided", request=request.id,
+                     outcome=t(f"access.outcome.{outcome}")))
+        self.dismiss(True)
+
+
+def _decide(ctx: Any, request_id: int, outcome: str, presence: Any, expires: str | None,
+            conditions: str, reason: str, granted: list[int] | None) -> None:
+    decisions.decide(ctx, request_id, outcome, presence, expires_on=expires,
+                     conditions=conditions, reason=reason, granted_ids=granted)
+
+
+class DecideChangeDialog(FormDialog[bool]):
+    TITLE_KEY = "access.ui.change_decide_title"
+    OK_KEY = "access.ui.decide_ok"
+
+    def __init__(self, proposal: Proposal, shown: str) -> None:
+        super().__init__()
+        self.proposal = proposal
+        self.shown = shown
+
+    def title_text(self) -> str:
+        return t(self.TITLE_KEY, change=self.proposal.id, archive_no=self.proposal.archive_no)
+
+    def fields(self) -> Iterable[Widget]:
+        p = self.proposal
+        yield from wide(Static(t("access.ui.change_summary", changes=self.shown,
+                                 reason=p.reason, proposer=p.proposed_by)))
+        yield from row(t("access.ui.outcome"), Select(
+            [(t("access.ui.accept"), "accept"), (t("access.ui.reject"), "reject")],
+            value="accept", allow_blank=False, id="change-outcome", compact=True))
+        yield from row(t("access.field.note"), Input(id="change-note", compact=True))
+
+    async def submit(self) -> None:
+        accept = self.query_one("#change-outcome", Select).value == "accept"
+        app: Any = self.app
+        duty = "change" if self.session.person.name == self.proposal.proposed_by else None
+        found = await app.push_screen_wait(StepUpDialog(
+            "approver", t("access.ui.change_step_up", change=self.proposal.id), duty))
+        if found is None:
+            return
+        with found as presence:
+            await self.service(changes.decide, self.proposal.id, accept, presence,
+                               self.query_one("#change-note", Input).value)
+        app.notify(t("access.ui.change_decided", change=self.proposal.id))
+        self.dismiss(True)
