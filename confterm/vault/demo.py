@@ -43,6 +43,7 @@ DEMO_VAULT_NAME = "演示档案库 Demo archive"
 # Modules with seed(session) that add demo data for their feature, in order.
 DEMO_SEEDERS: list[str] = [
     "confterm.vault.destruction.demo",
+    "confterm.vault.access.demo",
 ]
 
 
