@@ -130,28 +130,34 @@ def test_checkpoint_code_round_trip(count: int, head: bytes, style: str) -> None
     assert audit.parse_checkpoint_code(code)[0] == count
 
 
-@pytest.mark.xfail(strict=True, reason="FINDING for the vault core: the check character is a "
-                   "weighted sum mod 31 over a 32-symbol alphabet, so '0' and 'Z' (values 0 "
-                   "and 31) are congruent and swapping them is never caught; a typed code with "
-                   "that typo reads as a different checkpoint ('log rewritten').")
-def test_checkpoint_code_catches_a_zero_for_z_typo() -> None:
-    code = audit.checkpoint_code(5, b"\xf8" + bytes(31))  # digest starts with 'Z'
-    position = code.index("-", 3) + 1
-    assert code[position] == "Z"
+@pytest.mark.slow
+@FUZZ
+@given(st.integers(min_value=0, max_value=10**9), st.binary(min_size=32, max_size=32),
+       st.integers(min_value=0, max_value=15), st.integers(min_value=1, max_value=31))
+def test_checkpoint_code_catches_every_single_character_typo(
+        count: int, head: bytes, index: int, shift: int) -> None:
+    """Regression for the fuzzing finding fixed in the core (mod 31 let '0' <-> 'Z' pass):
+    any one character of the digest mistyped is a typo, never another checkpoint."""
+    _count("checkpoint_typo")
+    code = audit.checkpoint_code(count, head)
+    digest_start = code.index("-", 3) + 1
+    position = digest_start + index + index // 4  # skip the group hyphens
+    old = code[position]
+    new = audit.CODE_ALPHABET[(audit.CODE_ALPHABET.index(old) + shift) % 32]
     with pytest.raises(InputError):
-        audit.parse_checkpoint_code(code[:position] + "0" + code[position + 1:])
+        audit.parse_checkpoint_code(code[:position] + new + code[position + 1:])
 
 
-@pytest.mark.xfail(strict=True, reason="FINDING for the vault core: same mod-31 check over 32 "
-                   "symbols in the recovery key: a '0'/'Z' typo passes the check character and "
-                   "then counts as a wrong recovery key (back-off) instead of a typo.")
-def test_recovery_key_catches_a_zero_for_z_typo() -> None:
-    good = None
-    while good is None or "Z" not in good[:-1].replace("-", ""):
-        good = keys.new_recovery_key().decode()
-    typo = good.replace("Z", "0", 1)
+@pytest.mark.slow
+@FUZZ
+@given(st.integers(min_value=0, max_value=25), st.integers(min_value=1, max_value=31))
+def test_recovery_key_catches_every_single_character_typo(index: int, shift: int) -> None:
+    _count("recovery_typo")
+    key = keys.new_recovery_key().decode()
+    plain = key.replace("-", "")
+    new = keys.RECOVERY_ALPHABET[(keys.RECOVERY_ALPHABET.index(plain[index]) + shift) % 32]
     with pytest.raises(InputError):
-        keys.normalise_recovery_key(bytearray(typo.encode()))
+        keys.normalise_recovery_key(bytearray((plain[:index] + new + plain[index + 1:]).encode()))
 
 
 @pytest.mark.slow
