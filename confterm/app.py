@@ -9,16 +9,14 @@ screens own. Nothing a screen does can keep the vault unlocked.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand, get_system_commands_provider
-from textual.command import CommandPalette
-from textual.screen import Screen
+from textual.app import get_system_commands_provider
 
 from confterm import areas, commands
+from confterm.guards import GuardsMixin
 from confterm.i18n import LANGUAGES, default_language, language, set_language, t
 from confterm.idle import Clock, IdleTracker
 from confterm.palette import CommandsProvider
@@ -32,7 +30,7 @@ from confterm.vault.session import VaultSession
 from confterm.widgets.too_small import too_small
 
 
-class ConftermApp(App[None]):
+class ConftermApp(GuardsMixin):
     CSS_PATH = "app.tcss"
     TITLE = "confterm"
     DEFAULT_MODE = "gate"
@@ -143,23 +141,6 @@ class ConftermApp(App[None]):
             if isinstance(screen, CommandsMixin):
                 await screen.refresh_language()
         self.refresh_bindings()
-
-    def copy_to_clipboard(self, text: str) -> None:
-        """No vault content ever reaches the clipboard (nor the terminal's, via OSC 52)."""
-        self.notify(t("ui.clipboard_disabled"), severity="warning")
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Only translated, harmless system commands: no "Screenshot" (it writes the screen,
-        vault data included, to a file)."""
-        yield SystemCommand(t("ui.cmd.theme"), t("ui.cmd.theme_help"), self.action_change_theme)
-
-    def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(CommandPalette(placeholder=t("ui.palette_placeholder"),
-                                            id="--command-palette"))
-
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """Disabled for the same reason as the palette's screenshot command."""
 
 
 def create_app(vault_path: Path, lang: str | None = None, idle_timeout: int | None = None,

@@ -122,16 +122,28 @@ def key_label(key: str) -> str:
                     for p in parts)
 
 
+_NOT_DATA = {"unlock", "lock", "dialog"}
+
+
+def _overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Can two scopes be active on the same screen? (GLOBAL is active everywhere; ANY on
+    every screen of the unlocked vault.)"""
+    if GLOBAL in a or GLOBAL in b or set(a) & set(b):
+        return True
+    return (ANY in a and any(s not in _NOT_DATA for s in b)) or \
+        (ANY in b and any(s not in _NOT_DATA for s in a))
+
+
 def clashes() -> list[str]:
-    """Two commands on the same key in the same scope (a test keeps this list empty)."""
-    seen: dict[tuple[str, str], str] = {}
+    """Two commands on the same key where both can be active (a test keeps this empty)."""
+    found = list(_REGISTRY.values())
     problems = []
-    for c in _REGISTRY.values():
-        for scope in c.scope:
-            for key in c.key.split(","):
-                other = seen.setdefault((scope, key.strip()), c.id)
-                if other != c.id:
-                    problems.append(f"{scope}: {key} used by {other} and {c.id}")
+    for i, first in enumerate(found):
+        for second in found[i + 1:]:
+            same = {k.strip() for k in first.key.split(",")} & \
+                {k.strip() for k in second.key.split(",")}
+            if same and _overlap(first.scope, second.scope) and first.action != second.action:
+                problems.append(f"{'/'.join(sorted(same))}: {first.id} and {second.id}")
     return problems
 
 

@@ -30,8 +30,7 @@ class EnrolDialog(FormDialog[str]):
         yield from row(t("ui.enrol.roles"), SelectionList[str](
             *[(t(f"people.role.{r}"), r) for r in people.ROLES], id="enrol-roles", compact=True))
         yield from row(t("ui.enrol.passphrase"), PassphraseInput(id="enrol-pass", compact=True))
-        yield from row(t("ui.own_passphrase.repeat"),
-                       PassphraseInput(id="enrol-repeat", compact=True))
+        yield from row(t("ui.enrol.repeat"), PassphraseInput(id="enrol-repeat", compact=True))
 
     async def submit(self) -> None:
         name = people.check_name(self.query_one("#enrol-name", Input).value)

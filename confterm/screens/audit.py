@@ -163,7 +163,7 @@ class AuditScreen(ConftermScreen):
 for _command in (
     Command("audit.filter", "ui.audit.cmd_filter", "slash", "screen.focus_filter",
             scope=("audit",), key_display="/"),
-    Command("audit.clear", "ui.audit.cmd_clear", "x", "screen.clear_filter", scope=("audit",)),
+    Command("audit.clear", "ui.audit.cmd_clear", "c", "screen.clear_filter", scope=("audit",)),
     Command("audit.verify", "ui.audit.cmd_verify", "v", "screen.verify", scope=("audit",)),
     Command("audit.move", "ui.audit.cmd_move", "up,down", "", scope=("audit",), show=False,
             key_display="↑ / ↓"),

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from confterm import attention
 from confterm.areas import Area, areas_for, register_area
+from confterm.areas import get as areas_get
 from confterm.i18n import t
 from confterm.screens.base import ConftermScreen
 from confterm.vault import settings
@@ -49,7 +50,9 @@ class HomeScreen(ConftermScreen):
                 yield panel(Static(id="home-person"), "ui.home.person")
                 yield panel(Static(id="home-facts"), "ui.home.facts")
                 yield panel(Static(id="home-attention"), "ui.home.attention")
-            yield panel(OptionList(id="home-areas"), "ui.home.areas")
+            with Vertical(id="home-right"):
+                yield panel(OptionList(id="home-areas"), "ui.home.areas")
+                yield Static(id="home-area-summary")
         yield Footer(show_command_palette=False)
 
     async def reload(self) -> None:
@@ -101,11 +104,15 @@ class HomeScreen(ConftermScreen):
             if area.id == "home":
                 continue
             label = Text.assemble((f" {area.key} ", "reverse"), "  ", t(area.label_key))
-            if area.summary_key:
-                label.append("\n     " + t(area.summary_key), "dim")
             options.add_option(Option(label, id=area.id))
         if options.option_count:
             options.highlighted = 0
+
+    @on(OptionList.OptionHighlighted, "#home-areas")
+    def _summary(self, event: OptionList.OptionHighlighted) -> None:
+        area = areas_get(event.option.id or "")
+        text = t(area.summary_key) if area and area.summary_key else ""
+        self.query_one("#home-area-summary", Static).update(text)
 
     @on(OptionList.OptionSelected, "#home-areas")
     async def _open(self, event: OptionList.OptionSelected) -> None:

@@ -16,8 +16,9 @@ class LockScreen(ConftermScreen):
     DATA = False
 
     def compose(self) -> ComposeResult:
-        with Middle(id="lock-box"), Center():
-            yield Static(t("ui.lock.title"), id="lock-title")
+        with Middle(id="lock-box"):
+            with Center():
+                yield Static(t("ui.lock.title"), id="lock-title")
             yield Static(t("ui.lock.how"), id="lock-how")
         yield Footer(show_command_palette=False)
 

@@ -40,9 +40,18 @@ def local_time(ts: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def columns(seq_width: int) -> list[tuple[str, int]]:
+def columns(head: int, total: int) -> list[tuple[str, int]]:
     """(header key, width in cells); the last column takes what is left."""
-    return [("seq", seq_width), ("time", 19), ("actor", 12), ("action", 24), ("object", 0)]
+    action = 32 if total >= 110 else 24
+    return [("seq", max(4, len(str(head)))), ("time", 19), ("actor", 12), ("action", action),
+            ("object", 0)]
+
+
+def fit(text: str, width: int) -> str:
+    """Exactly ``width`` cells: padded, or cut with an ellipsis (wide characters count 2)."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(set_cell_size(text, max(0, width - 1)).rstrip() + "…", width)
 
 
 def format_row(cells: list[str], widths: list[tuple[str, int]], total: int) -> str:
@@ -53,7 +62,7 @@ def format_row(cells: list[str], widths: list[tuple[str, int]], total: int) -> s
             width = max(0, total - used)
         if name == "seq":  # numbers right-aligned, by cells (the header may be Chinese)
             text = " " * max(0, width - cell_len(text)) + text
-        out.append(set_cell_size(text, width))
+        out.append(fit(text, width))
         used += width + 1
     return " ".join(out)
 
@@ -169,7 +178,7 @@ class AuditList(ScrollView, can_focus=True):
     # -- drawing ----------------------------------------------------------------------
 
     def header(self) -> str:
-        widths = columns(max(3, len(str(self.head))))
+        widths = columns(self.head, self.size.width)
         return format_row([t(f"ui.audit.col_{name}") for name, _ in widths], widths,
                           self.size.width)
 
@@ -183,7 +192,7 @@ class AuditList(ScrollView, can_focus=True):
             self._need(index)
             style = self.get_component_rich_style("audit-list--pending")
             return Strip([Segment(set_cell_size(t("ui.audit.loading"), width), style)], width)
-        widths = columns(max(3, len(str(self.head))))
+        widths = columns(self.head, width)
         text = format_row([str(row.seq), local_time(row.ts), row.actor, row.action,
                            f"{row.object_type}:{row.object_id}"], widths, width)
         style = self.get_component_rich_style("audit-list--cursor") if index == self.cursor \

@@ -7,7 +7,6 @@ is a FakeClock that only moves when a test advances it, and the idle timer polls
 
 from __future__ import annotations
 
-import itertools
 import shutil
 import uuid
 from collections.abc import Awaitable, Callable
@@ -79,10 +78,8 @@ def vault(template_vault: Path, tmp_path: Path) -> Path:
 def fixed_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A vault whose audit chain (times, ids, hashes) is the same on every run, for
     snapshots; opened through the relative path ``vault`` so the screen shows no tmp dir."""
-    ticks = itertools.count()
-
-    def fixed_now() -> str:
-        return f"2026-01-15T02:00:{next(ticks) % 60:02d}.000000Z"
+    def fixed_now() -> str:  # one instant: the hashes must not depend on how many calls
+        return "2026-01-15T02:00:00.000000Z"  # other features' migrations make
 
     with monkeypatch.context() as patch:
         patch.setattr(store, "utc_now", fixed_now)

@@ -95,7 +95,7 @@ async def test_filter_by_person_action_and_date(make_app: MakeApp, vault: Path) 
         expected = [i for i in range(1999, 999, -1) if i % 2 and i % 3 == 0]
         assert [int(r.object_id) for r in rows] == expected
         assert all(r.actor == AUDITOR.name and r.action == "loan.return" for r in rows)
-        await pilot.press("x")  # clear: back to everything
+        await pilot.press("c")  # clear: back to everything
         await wait_for(pilot, lambda: not events.filtered and events.count == 3005)
 
 
