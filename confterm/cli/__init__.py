@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "confterm.cli.tui_commands",
     "confterm.cli.bench_commands",
     "confterm.cli.backup_commands",
+    "confterm.cli.catalogue_commands",
 ]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from confterm.errors import InputError
-from confterm.vault import audit, keys
+from confterm.vault import audit, keys, store
 from confterm.vault.people import Person
 from confterm.vault.secrets import wipe
 from confterm.vault.store import Connection, transaction
@@ -119,7 +119,13 @@ class VaultSession:
     def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if self._conn is None or self.closed:
             raise InputError("vault.locked")
-        return fn(Ctx(self, self._conn), *args, **kwargs)
+        try:
+            return fn(Ctx(self, self._conn), *args, **kwargs)
+        except store.DatabaseError as exc:
+            translated = store.translate_error(exc, self.path / store.DB_NAME)
+            if translated is exc:
+                raise
+            raise translated from exc
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(ctx, ...)`` on the database thread and wait for it."""

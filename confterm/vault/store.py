@@ -91,10 +91,30 @@ def transaction(conn: Connection) -> Iterator[Connection]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # Also when COMMIT itself fails (disk full, I/O error): leave no open transaction.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+
+
+_DAMAGE_MARKERS = ("malformed", "not a database", "hmac", "corrupt")
+_FULL_MARKERS = ("disk is full", "database or disk is full")
+
+
+def translate_error(exc: DatabaseError, db_path: Path) -> Exception:
+    """A database error as a person should read it: damage, a full disk, or a bug.
+
+    Damage and a full disk are conditions of the machine and get their own message; any
+    other DatabaseError is a programming error and is left as it is.
+    """
+    text = str(exc).lower()
+    if any(marker in text for marker in _FULL_MARKERS):
+        return InputError("vault.disk_full", path=str(db_path.parent))
+    if any(marker in text for marker in _DAMAGE_MARKERS) or "disk i/o error" in text:
+        return DamageError("vault.database_damaged", path=str(db_path))
+    return exc
 
 
 def utc_now() -> str:

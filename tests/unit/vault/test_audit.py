@@ -183,3 +183,30 @@ def test_every_single_character_substitution_of_a_checkpoint_code_is_caught() ->
             except InputError:
                 continue
             raise AssertionError(f"typo accepted: {typo} (count {count})")
+
+
+def test_damaged_page_during_a_service_call_is_reported_as_damage(session: VaultSession) -> None:
+    import sqlcipher3
+
+    from confterm.errors import DamageError
+
+    def boom(ctx: Ctx) -> None:
+        raise sqlcipher3.DatabaseError("database disk image is malformed")
+
+    with pytest.raises(DamageError, match="damaged"):
+        session.call(boom)
+
+
+def test_failed_commit_leaves_no_open_transaction(session: VaultSession) -> None:
+    def deferred_fk_violation(ctx: Ctx) -> bool:
+        ctx.conn.execute("CREATE TABLE IF NOT EXISTS p(id INTEGER PRIMARY KEY)")
+        ctx.conn.execute("CREATE TABLE IF NOT EXISTS c(p INTEGER REFERENCES p(id)"
+                         " DEFERRABLE INITIALLY DEFERRED)")
+        try:
+            with ctx.transaction():
+                ctx.conn.execute("INSERT INTO c VALUES (42)")  # fails only at COMMIT
+        except Exception:
+            pass
+        return ctx.conn.in_transaction
+
+    assert session.call(deferred_fk_violation) is False
