@@ -137,8 +137,10 @@ def _fetch(conn: Connection, f: Filters, today: date, sort: str, descending: boo
     return conn.execute(sql, (*params, n + 1)).fetchall()
 
 
-def broad_search(conn: Connection, fts: str, limit: int = SORT_LIMIT) -> bool:
-    """True when the search matches more than ``limit`` records (reads at most limit+1)."""
+def broad_search(conn: Connection, fts: str, limit: int | None = None) -> bool:
+    """True when the search matches more than ``limit`` (default SORT_LIMIT) records;
+    reads at most limit+1 index entries."""
+    limit = SORT_LIMIT if limit is None else limit
     row = conn.execute("SELECT count(*) FROM (SELECT rowid FROM record_search"
                        " WHERE record_search MATCH ? LIMIT ?)", (fts, limit + 1)).fetchone()
     return int(row[0]) > limit

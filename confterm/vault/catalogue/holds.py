@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from confterm.errors import ConflictError, InputError
 from confterm.vault.catalogue import search_index
@@ -53,14 +54,20 @@ class Hold:
         return self.released_at is None
 
 
-def matching_ids(conn: Connection, f: Filters, today: date,
-                 among: Sequence[int] | None = None) -> list[int]:
-    """Ids of the records matching ``f`` (optionally only among the given ids)."""
+def match_conditions(conn: Connection, f: Filters, today: date) -> tuple[list[str], list[Any]]:
+    """The conditions over ``records r`` selecting what ``f`` selects, search included."""
     conds, params = where(conn, f, today)
     fts = search_index.match(f.text)
     if fts is not None:
         conds.append("r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?)")
         params.append(fts)
+    return conds, params
+
+
+def matching_ids(conn: Connection, f: Filters, today: date,
+                 among: Sequence[int] | None = None) -> list[int]:
+    """Ids of the records matching ``f`` (optionally only among the given ids)."""
+    conds, params = match_conditions(conn, f, today)
     if among is not None:
         out: list[int] = []
         for part in chunks(list(among)):
@@ -191,6 +198,21 @@ def cover_new_records(conn: Connection, record_ids: Sequence[int], today: date) 
             cur = conn.executemany("INSERT OR IGNORE INTO hold_records(hold_id, record_id)"
                                    " VALUES (?, ?)", [(hold_id, r) for r in ids])
             added += max(cur.rowcount, 0)
+    return added
+
+
+def cover_range(conn: Connection, first_id: int, last_id: int, today: date) -> int:
+    """Like :func:`cover_new_records` for a block of new ids (an import), in SQL."""
+    added = 0
+    for hold_id, query in conn.execute(
+            "SELECT id, query FROM holds WHERE scope = 'query' AND released_at IS NULL"
+            ).fetchall():
+        conds, params = match_conditions(conn, Filters.from_json(query), today)
+        conds.append("r.id BETWEEN ? AND ?")
+        cur = conn.execute("INSERT OR IGNORE INTO hold_records(hold_id, record_id)"
+                           f" SELECT ?, r.id FROM records r WHERE {' AND '.join(conds)}",
+                           (hold_id, *params, first_id, last_id))
+        added += max(cur.rowcount, 0)
     return added
 
 

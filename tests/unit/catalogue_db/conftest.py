@@ -22,6 +22,17 @@ def credit_code(n: int) -> str:
     return first17 + compute_check_char(first17)
 
 
+def act_as(session: VaultSession, name: str, roles: str) -> None:
+    """Enrol ``name`` and make the open session act as them (roles checks, audit actor)."""
+    from confterm.vault import people
+    from tests.conftest import enrol
+
+    enrol(session, name, roles, f"{name} passphrase for tests")
+    person = session.call(lambda ctx: people.get(ctx.conn, name))
+    assert person is not None
+    session.person = person
+
+
 @dataclass
 class Place:
     room: int

@@ -1,0 +1,191 @@
+"""Catalogue figures for ``confterm bench``: import, first page, page-down, search, memory.
+
+Each figure has a baseline measured in the same run: the import against stdlib sqlite3
+inserting the same rows into a bare table; search against a LIKE scan answering the same
+question. Nothing here asserts a time. :func:`measure` works on any open session and
+returns plain samples; :func:`figures` adapts them to the bench harness (module listed in
+``confterm.bench.runner.FIGURE_MODULES``).
+"""
+
+from __future__ import annotations
+
+import csv
+import resource
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from confterm.vault.catalogue import bench_data, browse, importer, records
+from confterm.vault.catalogue.filters import Filters
+from confterm.vault.session import Ctx, VaultSession
+
+SEARCH_TYPED = ("凭证", "银行对账单", "增值税", "工资", "华信", "申报表")
+ONE_CHAR = ("凭", "账", "税", "华", "表")
+TWO_CHAR = ("凭证", "明细", "工资", "北京", "申报")
+THREE_PLUS = ("记账凭证", "银行对账单", "增值税记账", "费用报销")
+
+
+@dataclass
+class Samples:
+    name: str
+    unit: str
+    samples: list[float]
+    baseline_name: str | None = None
+    baseline: list[float] = field(default_factory=list)
+    target: str | None = None
+    higher_is_better: bool = False
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+
+def _ms(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def build(session: VaultSession, rows: int, workdir: Path,
+          say: Callable[[str], None] = lambda _m: None) -> tuple[Path, float]:
+    """Boxes in the vault, ``rows`` records in a CSV; imports it; returns (file, seconds)."""
+    say(f"catalogue: {rows:,} rows — boxes")
+    session.call(bench_data.make_boxes, rows)
+    path = workdir / "catalogue.csv"
+    say("catalogue: writing the CSV file")
+    bench_data.write_file(path, rows)
+    say("catalogue: importing")
+    result = session.call(importer.import_file, path)
+    if not result.ok:
+        raise RuntimeError(f"bench import failed: {[p.text() for p in result.problems[:3]]}")
+    return path, result.seconds
+
+
+def plain_sqlite_baseline(path: Path, workdir: Path) -> float:
+    """Seconds for stdlib sqlite3 to read the same CSV and insert its rows (bare table)."""
+    db = workdir / "plain.db"
+    db.unlink(missing_ok=True)
+    start = time.perf_counter()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        cols = ", ".join(f"c{i}" for i in range(len(header)))
+        conn.execute(f"CREATE TABLE t({cols})")
+        conn.execute("BEGIN")
+        conn.executemany(f"INSERT INTO t VALUES ({', '.join('?' * len(header))})", reader)
+        conn.execute("COMMIT")
+    conn.close()
+    seconds = time.perf_counter() - start
+    db.unlink(missing_ok=True)
+    return seconds
+
+
+def _pages(conn: Any, today: date, f: Filters, sort: str, count: int) -> list[float]:
+    out, key = [], None
+    for _ in range(count):
+        start = time.perf_counter()
+        page = browse.page_after(conn, f, today, key, 50, sort)
+        out.append((time.perf_counter() - start) * 1000)
+        if not page.more_after:
+            key = None
+            continue
+        key = page.last_key
+    return out
+
+
+def _like(conn: Any, text: str) -> None:
+    like = f"%{text}%"
+    conn.execute("SELECT r.id FROM records r JOIN clients c ON c.id = r.client_id"
+                 " WHERE r.title LIKE ? OR r.archive_no LIKE ? OR c.name LIKE ?"
+                 " OR c.credit_code LIKE ? ORDER BY r.archive_no LIMIT 51",
+                 (like, like, like, like)).fetchall()
+
+
+def _search(conn: Any, today: date, text: str) -> None:
+    browse.page_after(conn, Filters(text=text), today, None, 50)
+
+
+def browse_figures(ctx: Ctx, repeat: int, archive_samples: list[str]) -> list[Samples]:
+    conn, today = ctx.conn, date.today()
+    out = []
+    first = [_ms(lambda: (browse.total(conn), browse.page_after(conn, Filters(), today)))
+             for _ in range(repeat)]
+    out.append(Samples("browser first page + count", "ms", first, target="< 300 ms"))
+    for sort in ("archive_no", "title", "client", "fiscal_year", "retention_end"):
+        out.append(Samples(f"page-down, sort {sort}", "ms",
+                           _pages(conn, today, Filters(), sort, 20 * repeat),
+                           target="p95 < 50 ms"))
+    for label, f in (("level secret", Filters(level="secret")),
+                     ("category ledger", Filters(category="ledger")),
+                     ("status eligible", Filters(status="eligible")),
+                     ("year 2010", Filters(year_from=2010, year_to=2010))):
+        out.append(Samples(f"page-down, filter {label}", "ms",
+                           _pages(conn, today, f, "archive_no", 5 * repeat),
+                           target="p95 < 50 ms"))
+    typed = [text[:i] for text in SEARCH_TYPED for i in range(1, len(text) + 1)]
+    groups = (("search as you type", typed), ("search 1 char", ONE_CHAR),
+              ("search 2 chars", TWO_CHAR), ("search 3+ chars", THREE_PLUS),
+              ("search archive numbers", archive_samples))
+    for name, queries in groups:
+        samples = [_ms(lambda q=q: _search(conn, today, q))  # type: ignore[misc]
+                   for _ in range(max(repeat // 3, 1)) for q in queries]
+        base = [_ms(lambda q=q: _like(conn, q)) for q in queries]  # type: ignore[misc]
+        out.append(Samples(name, "ms", samples, "LIKE scan", base, target="p95 < 50 ms"))
+    out.append(Samples("eligible for disposal: count + all ids", "ms",
+                       [_ms(lambda: _eligible(conn, today)) for _ in range(3)]))
+    return out
+
+
+def _eligible(conn: Any, today: date) -> None:
+    records.eligible_count(conn, today)
+    after = None
+    while batch := records.eligible_ids(conn, today, after, 5000):
+        after = (batch[-1][1], batch[-1][0])
+
+
+def archive_number_queries(ctx: Ctx) -> list[str]:
+    """A full number, a prefix, an inner piece and a tail, taken from the vault itself."""
+    row = ctx.conn.execute("SELECT archive_no FROM records WHERE id = (SELECT max(id) / 2"
+                           " FROM records)").fetchone()
+    number = str(row[0]) if row else "K00001-2019-PZ-0000001"
+    return [number, number[:6], number[7:14], number[-7:], number[-4:]]
+
+
+def measure(session: VaultSession, rows: int, workdir: Path, repeat: int = 7,
+            say: Callable[[str], None] = lambda _m: None) -> list[Samples]:
+    path, seconds = build(session, rows, workdir, say)
+    say("catalogue: plain sqlite3 baseline")
+    base = plain_sqlite_baseline(path, workdir)
+    out = [Samples("import with search index", "rows/s", [rows / seconds],
+                   "stdlib sqlite3, bare table", [rows / base], target=">= 20,000 rows/s",
+                   higher_is_better=True)]
+    say("catalogue: browsing and search")
+    archive = session.call(archive_number_queries)
+    out.extend(session.call(browse_figures, repeat, archive))
+    out.append(Samples("process peak RSS after catalogue", "MB",
+                       [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024],
+                       note="includes the import; browsing alone is measured by the TUI"))
+    path.unlink(missing_ok=True)
+    return out
+
+
+def figures(ctx: Any) -> list[Any]:
+    """Adapter for confterm.bench (BenchContext in, harness Figures out)."""
+    from confterm.bench.harness import Figure
+
+    session = ctx.open()
+    try:
+        measured = measure(session, ctx.rows, ctx.workdir, ctx.repeat, ctx.progress)
+    finally:
+        session.close()
+    ctx.shared["catalogue_rows"] = ctx.rows
+    return [Figure(s.name, s.unit, s.samples, s.baseline_name, s.baseline, s.target,
+                   s.higher_is_better, s.note) for s in measured]

@@ -1,0 +1,148 @@
+"""Reading and checking a large file in a second process while the vault writes.
+
+Parsing and validating a row (the importing package) and writing it with its search
+document cost about the same CPU time, and Python runs one thread at a time, so on a
+2-core workstation an import of a large file is much faster when the file is read in
+another process. That process is a fresh interpreter (``python -m`` this module), not a
+fork: it never holds a copy of the unlocked vault's keys, and it does not depend on how
+the parent was started. It reads the options from stdin and writes pickled messages to
+stdout: validated chunks with the search tokens of each row's title and archive number.
+Small files are read in-process (starting an interpreter costs more than it saves).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from collections import namedtuple
+from collections.abc import Callable, Iterator
+from operator import attrgetter
+from pathlib import Path
+from typing import IO, Any
+
+from confterm.errors import ConftermError, InputError
+from confterm.vault import search_terms
+from confterm.vault.catalogue.retention_sync import Calculator
+from confterm.vault.importing.model import CatalogueRow, Chunk, ImportOptions, Problem
+from confterm.vault.importing.reader import CatalogueReader
+from confterm.vault.retention_rules import rules_by_category
+
+Progress = Callable[[int, int | None], None]
+Piece = tuple[list[Any], list[Problem], list[str], list[str]]
+"""(rows, problems, search tokens of "title archive_no", retention end) of one chunk."""
+CHILD_MIN_BYTES = 2 << 20  # below ~10,000 rows the child's start-up costs more than it saves
+
+
+ROW_FIELDS = tuple(CatalogueRow.__dataclass_fields__)
+Row = namedtuple("Row", ROW_FIELDS)  # type: ignore[misc]
+"""A CatalogueRow as a plain tuple: unpickling a frozen dataclass costs ~30 µs per row."""
+_fields = attrgetter(*ROW_FIELDS)
+
+
+def _docs(chunk: Chunk) -> list[str]:
+    return [search_terms.index_tokens(f"{r.title} {r.archive_no}") for r in chunk.rows]
+
+
+def _ends(chunk: Chunk, calc: Calculator) -> list[str]:
+    return [calc.end(r.category, r.fiscal_year, r.end_year, r.scrapped_year,
+                     r.extension_years, r.extension_reason) for r in chunk.rows]
+
+
+def _light(chunk: Chunk, calc: Calculator) -> Piece:
+    """Everything per row that needs no vault lookup, done where the row was read."""
+    return ([Row(*_fields(r)) for r in chunk.rows], chunk.problems, _docs(chunk),
+            _ends(chunk, calc))
+
+
+def child_main(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """The reading process: (path, options) in; progress, chunks, then end or error out."""
+    path, options = pickle.load(stdin)
+
+    def send(message: tuple[Any, ...]) -> None:
+        pickle.dump(message, stdout, protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.flush()
+
+    def report(done: int, total: int | None) -> None:
+        send(("progress", done, total))
+
+    try:
+        calc = Calculator(rules_by_category(options.rules))
+        for chunk in CatalogueReader(path, options, report).chunks():
+            send(("chunk", *_light(chunk, calc)))
+        send(("end",))
+    except ConftermError as exc:
+        send(("error", type(exc).__name__, exc.key, exc.params))
+    except KeyboardInterrupt:
+        pass
+    except Exception as exc:
+        send(("error", "InputError", "records.import_reader_failed",
+              {"kind": type(exc).__name__}))
+
+
+def read_chunks(path: Path, options: ImportOptions,
+                progress: Progress | None = None) -> Iterator[Piece]:
+    """A :data:`Piece` for each validated chunk of ``path``.
+
+    Rows have the attributes of :class:`CatalogueRow` (they are ``Row`` tuples).
+    """
+    if not path.is_file() or path.stat().st_size < CHILD_MIN_BYTES:
+        calc = Calculator(rules_by_category(options.rules))
+        for chunk in CatalogueReader(path, options, progress).chunks():
+            yield _light(chunk, calc)
+        return
+    yield from _from_child(path, options, progress)
+
+
+def _from_child(path: Path, options: ImportOptions,
+                progress: Progress | None) -> Iterator[Piece]:
+    import confterm
+
+    env = dict(os.environ)
+    root = str(Path(confterm.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        pickle.dump((str(path), options), proc.stdin)
+        proc.stdin.close()
+        while True:
+            try:
+                message = pickle.load(proc.stdout)
+            except (EOFError, pickle.UnpicklingError):
+                raise InputError("records.import_reader_failed",
+                                 kind=f"exit {proc.poll()}") from None
+            kind = message[0]
+            if kind == "chunk":
+                yield message[1], message[2], message[3], message[4]
+            elif kind == "progress":
+                if progress is not None:
+                    progress(message[1], message[2])
+            elif kind == "error":
+                _raise(message[1], message[2], message[3])
+            else:
+                return
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+        proc.stdout.close()
+        proc.wait(timeout=10)
+
+
+def _raise(kind: str, key: str, params: dict[str, object]) -> None:
+    from confterm import errors
+
+    cls = getattr(errors, kind, InputError)
+    if not (isinstance(cls, type) and issubclass(cls, ConftermError)):
+        cls = InputError
+    raise cls(key, **params)
+
+
+if __name__ == "__main__":
+    # Run the imported module's function, not this __main__ copy: pickled rows must name
+    # confterm.vault.catalogue.import_pipe.Row, which the parent can resolve.
+    from confterm.vault.catalogue import import_pipe
+
+    import_pipe.child_main(sys.stdin.buffer, sys.stdout.buffer)
