@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "confterm.cli.bench_commands",
     "confterm.cli.backup_commands",
     "confterm.cli.catalogue_commands",
+    "confterm.cli.report_commands",
 ]
 
 
