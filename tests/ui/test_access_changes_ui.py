@@ -1,0 +1,91 @@
+"""Change control and the register's filters from the keyboard: propose a controlled change,
+accept it by step-up, read the record's history; narrow the register by requester."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from confterm.app import ConftermApp
+from tests.ui.conftest import APPROVER, CUSTODIAN, wait_for
+from tests.ui.test_access_flow import (
+    fill,
+    ok,
+    on,
+    open_access,
+    register_request,
+    step_up_as,
+    stocked,
+    table_text,
+)
+
+MakeApp = Callable[..., ConftermApp]
+__all__ = ["stocked"]  # the fixture, re-used
+
+
+async def test_propose_accept_and_read_history(stocked: Path, make_app: MakeApp) -> None:
+    app = make_app(path=stocked)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_access(pilot, CUSTODIAN)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: on(app, "ChangeDialog"))
+        app.screen.query_one("#change-archive", Input).value = "HX-2020-PZ-001"
+        app.screen.query_one("#change-archive", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.record is not None)
+        await fill(pilot, {"change-field": "level"})
+        await wait_for(pilot, lambda: app.screen.query_one("#change-value", Input).value
+                       == "internal")
+        await fill(pilot, {"change-value": "secret", "change-reason": "含股东身份证复印件"})
+        await ok(pilot)
+        await wait_for(pilot, lambda: on(app, "AccessScreen"))
+
+        await pilot.press("4")
+        await wait_for(pilot, lambda: app.screen.view == "changes" and app.screen.loaded
+                       and "internal → secret" in table_text(app))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: on(app, "DecideChangeDialog"))
+        await ok(pilot)
+        await step_up_as(pilot, APPROVER)
+        await wait_for(pilot, lambda: on(app, "AccessScreen") and table_text(app) == "")
+
+        await pilot.press("y")
+        await wait_for(pilot, lambda: on(app, "RecordHistoryScreen"))
+        field = app.screen.query_one("#history-archive", Input)
+        field.value = "HX-2020-PZ-001"
+        field.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count >= 3)
+        table = app.screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        accepted = next(r for r in rows if r[2] == "Change accepted")
+        assert accepted[1] == APPROVER.name
+        assert "Classification level: internal → secret" in accepted[3]
+        assert accepted[4] == "含股东身份证复印件"
+        proposed = next(r for r in rows if r[2] == "Change proposed")
+        assert proposed[1] == CUSTODIAN.name and proposed[5] == APPROVER.name
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on(app, "AccessScreen"))
+
+
+async def test_the_register_filters_by_requester(stocked: Path, make_app: MakeApp) -> None:
+    app = make_app(path=stocked)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_access(pilot, CUSTODIAN)
+        await register_request(pilot, "consultation", "HX-2020-PZ-001")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: on(app, "RegisterRequestDialog"))
+        await fill(pilot, {"req-requester_name": "陈律师", "req-requester_org": "某律师事务所",
+                           "req-id_doc_type": "passport", "req-id_doc_number": "E12345678",
+                           "req-relation": "court", "req-purpose": "诉讼取证",
+                           "req-legal_basis": "《民事诉讼法》第六十七条",
+                           "req-records": "HX-2020-PZ-002"})
+        await ok(pilot)
+        await wait_for(pilot, lambda: on(app, "AccessScreen") and len(app.screen.rows) == 2)
+        await pilot.press("slash")
+        await pilot.press(*"律师事务所", "enter")
+        await wait_for(pilot, lambda: app.screen.loaded and len(app.screen.rows) == 1)
+        assert "陈律师" in table_text(app) and "刘芳" not in table_text(app)
+        assert "E123*5678" in str(app.screen.query_one("#access-detail").render())
