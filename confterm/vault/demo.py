@@ -42,6 +42,7 @@ DEMO_VAULT_NAME = "演示档案库 Demo archive"
 
 # Modules with seed(session) that add demo data for their feature, in order.
 DEMO_SEEDERS: list[str] = [
+    "confterm.vault.catalogue.demo_seed",
     "confterm.vault.destruction.demo",
     "confterm.vault.access.demo",
 ]
