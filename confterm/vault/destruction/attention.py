@@ -4,12 +4,15 @@ is in progress, and any session whose verification is missing or failed (an erro
 from __future__ import annotations
 
 from confterm.attention import AttentionItem, register_attention
-from confterm.vault.destruction import eligibility, history
+from confterm.vault import store
+from confterm.vault.destruction import eligibility, history, scrub
 from confterm.vault.session import Ctx
 
 
 @register_attention
 def destruction_attention(ctx: Ctx) -> list[AttentionItem]:
+    # Runs at every unlock: the earliest moment to undo a scrub a crash interrupted.
+    scrub.recover(ctx.conn, ctx.session.path / store.DB_NAME)
     work = history.open_work(ctx)
     out: list[AttentionItem] = []
     if work["unverified"]:

@@ -44,6 +44,17 @@ def page_ok(hkey: bytes, pgno: int, page: bytes) -> bool:
     return hmac.compare_digest(mac, page[IV_AT + 16:PAGE])
 
 
+def encrypt_page(key: bytes, hkey: bytes, pgno: int, plain: bytes, salt: bytes) -> bytes:
+    """The inverse of ``decrypt_page``, with a fresh IV: a whole on-disk page."""
+    import os
+
+    iv = os.urandom(16)
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    body = enc.update(plain) + enc.finalize()
+    mac = hmac.new(hkey, body + iv + struct.pack("<I", pgno), "sha512").digest()
+    return (salt if pgno == 1 else b"") + body + iv + mac
+
+
 def decrypt_page(key: bytes, pgno: int, page: bytes) -> bytes:
     start = 16 if pgno == 1 else 0
     iv = page[IV_AT:IV_AT + 16]
@@ -119,6 +130,7 @@ class ScanReport:
     key_ok: bool = False
     found: dict[int, int] = field(default_factory=dict)  # needle index -> pages holding it
     controls_found: set[int] = field(default_factory=set)
+    pages: dict[int, set[int]] = field(default_factory=dict)  # db page -> needles in it
 
 
 def scan(db_path: Path, key: bytes, needles: Sequence[bytes],
@@ -139,9 +151,11 @@ def scan(db_path: Path, key: bytes, needles: Sequence[bytes],
         hay = tail + plain
         for i in find(hay):
             report.found[i] = report.found.get(i, 0) + 1
+            for n in range(len(plain) // PAGE):  # which page(s): rare, so simply search
+                if needles[i] in plain[n * PAGE:(n + 1) * PAGE]:
+                    report.pages.setdefault(pgno + n, set()).add(i)
         report.controls_found |= control(hay)
         tail = plain[-overlap:] if overlap else b""
-        del pgno
     wal = db_path.with_name(db_path.name + "-wal")
     report.wal_bytes = wal.stat().st_size if wal.exists() else 0
     for _pgno, plain in wal_frames(wal, key):

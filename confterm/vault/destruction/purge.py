@@ -47,7 +47,9 @@ class Purged:
     def needles(self) -> list[bytes]:
         """Byte strings that must not be found anywhere in the vault after the purge."""
         out: list[bytes] = []
-        for value in self.fields.values():
+        for name, value in self.fields.items():
+            if name == "labels":  # shared vocabulary (the label stays for other records)
+                continue
             values = value if isinstance(value, list) else [value]
             for v in values:
                 raw = v if isinstance(v, bytes) else str(v or "").encode("utf-8")

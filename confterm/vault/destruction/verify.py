@@ -47,9 +47,15 @@ class Verification:
     residues: int = 0
     shared: int = 0
     where: list[str] = field(default_factory=list)
+    remediated: int = 0  # residues found first, then removed (scrubbed pages or VACUUM)
+    scrubbed_pages: list[int] = field(default_factory=list)
+    vacuumed: bool = False
+    hits: dict[int, set[bytes]] = field(default_factory=dict, repr=False)  # page -> values
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        data = asdict(self)
+        del data["hits"]
+        return data
 
 
 def logical(ctx: Ctx, ids: list[int]) -> list[str]:
@@ -114,13 +120,19 @@ def run(ctx: Ctx, session_id: int, needles: list[bytes] | None) -> Verification:
     result.wal_bytes, result.key_ok = report.wal_bytes, report.key_ok
     result.controls_found = len(report.controls_found)
     places: set[str] = set()
+    residue: set[int] = set()
     for n, index in enumerate(sorted(report.found)):
         where = _where(ctx, unique[index]) if n < MAX_CLASSIFIED else None
         if where == "shared":
             result.shared += 1
             continue
         result.residues += 1
+        residue.add(index)
         places.add(where or "unknown")
+    for page, found in report.pages.items():
+        values = {unique[i] for i in found & residue}
+        if values:
+            result.hits[page] = values
     result.where = sorted(places)
     result.ok = (not result.logical_problems and result.key_ok and result.residues == 0
                  and (result.controls == 0 or result.controls_found > 0))
