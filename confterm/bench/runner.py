@@ -30,6 +30,7 @@ BENCH_PASSPHRASE = "benchmark vault passphrase"
 # Modules with figures(ctx) -> list[Figure], in the order they run.
 FIGURE_MODULES: list[str] = [
     "confterm.bench.core_figures",
+    "confterm.bench.destruction_figures",
 ]
 
 
