@@ -46,7 +46,7 @@ class LendDialog(FormDialog[bool]):
         due = min(date.today() + timedelta(days=14),
                   date.fromisoformat(self.detail.request.expires_on or "9999-12-31"))
         yield from row(t("access.ui.record"), Select(
-            choices, value=choices[0][1] if choices else Select.BLANK,
+            choices, value=choices[0][1] if choices else Select.NULL,
             allow_blank=not choices, id="lend-record", compact=True))
         yield from row(t("access.field.due_on"), Input(due.isoformat(), id="lend-due",
                                                        compact=True, max_length=10,
@@ -81,7 +81,7 @@ class ReturnDialog(FormDialog[bool]):
                       books=x.books_out, pages=x.pages_out if x.pages_out is not None else "-",
                       due=x.due_on), x.id) for x in loans]
         chosen = self.loan_id if any(x.id == self.loan_id for x in loans) else (
-            loans[0].id if loans else Select.BLANK)
+            loans[0].id if loans else Select.NULL)
         yield from row(t("access.ui.loan"), Select(choices, value=chosen,
                                                    allow_blank=not choices, id="return-loan",
                                                    compact=True))
@@ -115,7 +115,7 @@ class CopiesDialog(FormDialog[bool]):
         choices = [(f"{r.archive_no}  {r.title}", r.id) for r in self.detail.records
                    if r.granted]
         yield from row(t("access.ui.record"), Select(
-            choices, value=choices[0][1] if choices else Select.BLANK,
+            choices, value=choices[0][1] if choices else Select.NULL,
             allow_blank=not choices, id="copies-record", compact=True))
         yield from row(t("access.field.copies"), _count_input("copies-count", "1"))
         yield from row(t("access.field.note"), Input(id="copies-note", compact=True))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
@@ -18,16 +18,12 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 import confterm.vault.access.attention  # noqa: F401  (registers the home screen's lines)
 from confterm.areas import Area, register_area
 from confterm.commands import Command, declare
-from confterm.dialogs.access_change import ChangeDialog
-from confterm.dialogs.access_decide import DecideChangeDialog, DecideRequestDialog
-from confterm.dialogs.access_fulfil import CopiesDialog, LendDialog, ReturnDialog
-from confterm.dialogs.access_request import RegisterRequestDialog
-from confterm.dialogs.confirm import ConfirmDialog
 from confterm.errors import InputError
 from confterm.i18n import t
 from confterm.screens import access_rows as rows
+from confterm.screens.access_actions import AccessActions
 from confterm.screens.base import ConftermScreen
-from confterm.vault.access import changes, fulfil, register, views
+from confterm.vault.access import changes, register, views
 from confterm.vault.access.model import local_day
 from confterm.vault.access.register import FILTER_STATUSES, RegisterFilter
 from confterm.vault.session import Ctx
@@ -59,7 +55,7 @@ def _day(text: str, field: str) -> date | None:
                          value=text.strip()[:20]) from None
 
 
-class AccessScreen(ConftermScreen):
+class AccessScreen(AccessActions, ConftermScreen):
     SCREEN_ID = "access"
     HELP_KEY = "access.ui.help"
     DEFAULT_CSS = """
@@ -205,91 +201,6 @@ class AccessScreen(ConftermScreen):
             self.notify(t("access.ui.requester_filter", requester=row.requester_name))
             self.start_reload()
 
-    # ---- actions ------------------------------------------------------------------------
-
-    async def _dialog(self, dialog: Any) -> None:
-        if await self.app.push_screen_wait(dialog):
-            self.start_reload()
-
-    async def _current_detail(self) -> views.RequestDetail | None:
-        request_id = self.selected_request_id()
-        if request_id is None:
-            self.notify(t("access.ui.pick_request"), severity="warning")
-            return None
-        return await self.service(views.request_detail, request_id)
-
-    @work(exit_on_error=False, group="dialog")
-    async def action_new(self) -> None:
-        await self._dialog(RegisterRequestDialog())
-
-    @work(exit_on_error=False, group="dialog")
-    async def action_decide(self) -> None:
-        if self.view == "changes":
-            proposal = self.selected()
-            if proposal is not None:
-                await self._dialog(DecideChangeDialog(proposal,
-                                                      rows.change_text(proposal.fields)))
-            return
-        detail = await self._current_detail()
-        if detail is not None:
-            await self._dialog(DecideRequestDialog(detail))
-
-    @work(exit_on_error=False, group="dialog")
-    async def action_lend(self) -> None:
-        if (detail := await self._current_detail()) is not None:
-            await self._dialog(LendDialog(detail))
-
-    @work(exit_on_error=False, group="dialog")
-    async def action_give_back(self) -> None:
-        item = self.selected()
-        loan_id = item.id if self.view == "loans" and item is not None else None
-        if (detail := await self._current_detail()) is not None:
-            await self._dialog(ReturnDialog(detail, loan_id))
-
-    @work(exit_on_error=False, group="dialog")
-    async def action_copies(self) -> None:
-        if (detail := await self._current_detail()) is not None:
-            await self._dialog(CopiesDialog(detail))
-
-    @work(exit_on_error=False, group="dialog")
-    async def action_consult(self) -> None:
-        detail = await self._current_detail()
-        if detail is None:
-            return
-        step = fulfil.close_consultation if detail.consultation_open else \
-            fulfil.open_consultation
-        try:
-            await self.service(step, detail.request.id)
-        except Exception as exc:
-            self.show_error(exc)
-            return
-        self.notify(t("access.ui.consult_closed" if detail.consultation_open else
-                      "access.ui.consult_opened", request=detail.request.id))
-        self.start_reload()
-
-    @work(exit_on_error=False, group="dialog")
-    async def action_close_request(self) -> None:
-        detail = await self._current_detail()
-        if detail is None or not await self.app.push_screen_wait(ConfirmDialog(
-                t("access.ui.close_title"), t("access.ui.close_question",
-                                              request=detail.request.id))):
-            return
-        try:
-            await self.service(fulfil.close_request, detail.request.id)
-        except Exception as exc:
-            self.show_error(exc)
-            return
-        self.start_reload()
-
-    @work(exit_on_error=False, group="dialog")
-    async def action_change(self) -> None:
-        await self._dialog(ChangeDialog(self.selected_archive_no()))
-
-    def action_history(self) -> None:
-        from confterm.screens.access_history import RecordHistoryScreen
-
-        self.app.push_screen(RecordHistoryScreen(self.selected_archive_no()))
-
 
 _WRITE = ("custodian",)
 for _command in (
@@ -306,6 +217,8 @@ for _command in (
             _WRITE),
     Command("access.change", "access.ui.cmd.change", "m", "screen.change", ("access",),
             ("custodian", "administrator")),
+    Command("access.reveal", "access.ui.cmd.reveal", "v", "screen.reveal", ("access",),
+            _WRITE),
     Command("access.history", "access.ui.cmd.history", "y", "screen.history", ("access",)),
     Command("access.requester", "access.ui.cmd.requester", "u", "screen.requester_history",
             ("access",)),

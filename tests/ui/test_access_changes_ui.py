@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 
 from confterm.app import ConftermApp
-from tests.ui.conftest import APPROVER, CUSTODIAN, wait_for
+from tests.ui.conftest import APPROVER, CUSTODIAN, screen_text, wait_for
 from tests.ui.test_access_flow import (
     fill,
     ok,
@@ -89,3 +89,34 @@ async def test_the_register_filters_by_requester(stocked: Path, make_app: MakeAp
         await wait_for(pilot, lambda: app.screen.loaded and len(app.screen.rows) == 1)
         assert "陈律师" in table_text(app) and "刘芳" not in table_text(app)
         assert "E123*5678" in str(app.screen.query_one("#access-detail").render())
+
+
+async def test_reveal_needs_an_approved_request_and_is_logged(stocked: Path,
+                                                              make_app: MakeApp) -> None:
+    app = make_app(path=stocked)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_access(pilot, CUSTODIAN)
+        await register_request(pilot, "consultation", "HX-2020-PZ-001")
+        await pilot.press("v")  # still pending: refused, nothing shown
+        await wait_for(pilot, lambda: on(app, "RevealDialog"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "no records" in app.screen.message_text
+                       or "no approved" in app.screen.message_text)
+        assert "王大明" not in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on(app, "AccessScreen"))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: on(app, "DecideRequestDialog"))
+        await ok(pilot)
+        await step_up_as(pilot, APPROVER)
+        await wait_for(pilot, lambda: on(app, "AccessScreen") and "Approved" in table_text(app))
+        await pilot.press("v")
+        await wait_for(pilot, lambda: on(app, "RevealDialog"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "王大明" in screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: on(app, "AccessScreen"))
+        assert "王大明" not in screen_text(app)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.screen.view == "events" and app.screen.loaded
+                       and "Reveal personal information" in table_text(app))

@@ -27,7 +27,7 @@ MakeApp = Callable[..., ConftermApp]
 
 def _catalogue(ctx: Ctx) -> None:
     client = clients.create(ctx, ClientInput("华信商贸有限公司", "91350100M000100Y43",
-                                             date(2024, 1, 15)))
+                                             date(2024, 1, 15), legal_representative="王大明"))
     for i in range(3):
         records.create(ctx, RecordInput(f"HX-2020-PZ-{i + 1:03d}", f"2020年记账凭证 第{i + 1}册",
                                         client, "voucher", 2020, books=2, personal_info=True))

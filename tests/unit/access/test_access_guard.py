@@ -147,3 +147,21 @@ def test_inside_a_callers_transaction_the_act_commits_with_it(world, open_as) ->
     with pytest.raises(RuntimeError):
         s.call(export_then_fail)
     assert _count(s, "access.reveal") == 0
+
+
+def test_client_information_is_revealed_under_the_request_and_logged(world, open_as) -> None:
+    from confterm.vault.access import register, reveal
+
+    s = open_as(CUSTODIAN)
+    denied = s.call(requests.register, draft([world.records[0]]))
+    with step_up(s, APPROVER) as p:
+        s.call(decisions.decide, denied.id, "deny", p, reason="无依据")
+    with pytest.raises(PermissionDenied):
+        s.call(reveal.reveal_client, denied.id, world.client_ids[0])
+    rid = _approved(s, [world.records[0]])
+    assert s.call(reveal.clients_of_request, rid) == [(world.client_ids[0], "华信商贸有限公司")]
+    shown = s.call(reveal.reveal_client, rid, world.client_ids[0])
+    assert shown["legal_representative"] == "王大明"
+    [event] = s.call(register.list_events)
+    assert (event.act, event.request_id) == ("reveal", rid)
+    assert _count(s, "client.reveal") == 1 and _count(s, "access.reveal_refused") == 1
