@@ -22,12 +22,21 @@ def _register(ctx: Ctx, values: dict[str, str]) -> int:
     numbers = [n for part in values["records"].replace("，", ",").splitlines()
                for n in part.split(",")]
     ids = requests.resolve_archive_numbers(ctx, numbers)
+    source = None
+    if values.get("query"):
+        found, source = requests.resolve_saved_query(ctx, int(values["query"]))
+        ids = list(dict.fromkeys([*ids, *found]))
     draft = RequestDraft(
         values["kind"], values["requester_name"], values["requester_org"],
         values["id_doc_type"], values["id_doc_number"], values["relation"], values["purpose"],
         values["legal_basis"], parse_day(values["wanted_from"], "wanted_from"),
-        parse_day(values["wanted_to"], "wanted_to"), tuple(ids))
+        parse_day(values["wanted_to"], "wanted_to"), tuple(ids), source)
     return requests.register(ctx, draft).id
+
+
+def _saved_queries(ctx: Ctx) -> list[tuple[str, int]]:
+    return [(str(r[1]), int(r[0])) for r in ctx.conn.execute(
+        "SELECT id, name FROM saved_queries ORDER BY name")]
 
 
 def _select(name: str, choices: tuple[str, ...], prefix: str) -> Select[str]:
@@ -66,8 +75,15 @@ class RegisterRequestDialog(FormDialog[int | None]):
         yield from row(t("access.field.wanted_to"),
                        Input((today + timedelta(days=14)).isoformat(), id="req-wanted_to",
                              compact=True, max_length=10, restrict=r"[0-9-]*"))
+        yield from row(t("access.field.saved_query"),
+                       Select([], prompt=t("access.ui.no_saved_query"), id="req-query",
+                              compact=True))
         yield from row(t("access.field.records"),
                        Input(self.archive_numbers, id="req-records", compact=True))
+
+    async def reload(self) -> None:
+        choices = await self.service(_saved_queries)
+        self.query_one("#req-query", Select).set_options(choices)
 
     def on_mount(self) -> None:
         self.query_one("#req-requester_name").focus()
@@ -79,6 +95,8 @@ class RegisterRequestDialog(FormDialog[int | None]):
         for name in ("requester_name", "requester_org", "id_doc_number", "purpose",
                      "legal_basis", "wanted_from", "wanted_to", "records"):
             out[name] = self.query_one(f"#req-{name}", Input).value
+        query = self.query_one("#req-query", Select).value
+        out["query"] = str(query) if isinstance(query, int) else ""
         return out
 
     async def submit(self) -> None:

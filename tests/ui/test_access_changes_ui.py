@@ -120,3 +120,31 @@ async def test_reveal_needs_an_approved_request_and_is_logged(stocked: Path,
         await pilot.press("2")
         await wait_for(pilot, lambda: app.screen.view == "events" and app.screen.loaded
                        and "Reveal personal information" in table_text(app))
+
+
+async def test_records_from_a_saved_query(stocked: Path, make_app: MakeApp) -> None:
+    from confterm.vault import lifecycle
+    from confterm.vault.catalogue import holds
+    from confterm.vault.catalogue.filters import Filters
+    from confterm.vault.secrets import passphrase_bytes
+    from tests.ui.conftest import ADMIN
+
+    with lifecycle.open_vault(stocked, ADMIN.name, passphrase_bytes(ADMIN.passphrase)) as s:
+        query_id = s.call(holds.save_query, "华信凭证", Filters(category="voucher"))
+    app = make_app(path=stocked)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_access(pilot, CUSTODIAN)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: on(app, "RegisterRequestDialog"))
+        await fill(pilot, {"req-requester_name": "刘芳", "req-id_doc_number": "E12345678",
+                           "req-id_doc_type": "passport", "req-purpose": "核对",
+                           "req-legal_basis": "委托协议"})
+        await wait_for(pilot, lambda: app.screen.loaded)
+        app.screen.query_one("#req-query").value = query_id
+        await ok(pilot)
+        await wait_for(pilot, lambda: on(app, "AccessScreen") and app.screen.rows)
+        assert app.screen.rows[0].records == 3
+        assert app.session is not None
+        assert (await app.session.acall(
+            lambda ctx: ctx.conn.execute("SELECT source_query FROM access_requests")
+            .fetchone()))[0] == "华信凭证"
