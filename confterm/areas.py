@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -47,6 +48,7 @@ class Area:
 
 _AREAS: dict[str, Area] = {}
 _discovered = [False]
+_discovering = threading.Lock()
 
 
 def register_area(area: Area) -> Area:
@@ -61,12 +63,15 @@ def discover() -> None:
     """Import every module of ``confterm.screens`` once, so each registers its area."""
     if _discovered[0]:
         return
-    import confterm.screens as package
+    with _discovering:  # the unlock screen starts this on a thread; unlock may join it
+        if _discovered[0]:
+            return
+        import confterm.screens as package
 
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{package.__name__}.{info.name}")
-    _discovered[0] = True
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{package.__name__}.{info.name}")
+        _discovered[0] = True
 
 
 def get(area_id: str) -> Area | None:

@@ -121,11 +121,12 @@ async def test_idle_lock_while_a_worker_runs(make_app: MakeApp, clock: FakeClock
 
 
 async def test_activity_postpones_the_lock(make_app: MakeApp, clock: FakeClock) -> None:
+    """Key, mouse and paste each restart the idle time: 3 × 200 s pass, yet no lock."""
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot, ADMIN)
         for event in ("key", "mouse", "paste"):
-            clock.advance(250)
+            clock.advance(200)
             if event == "key":
                 await pilot.press("down")
             elif event == "mouse":  # as the driver delivers it (Pilot.hover bypasses App)
@@ -134,10 +135,12 @@ async def test_activity_postpones_the_lock(make_app: MakeApp, clock: FakeClock) 
             else:
                 app.post_message(events.Paste("pasted"))
             await pilot.pause(0.2)
-            clock.advance(100)  # 350 s since the previous event, 100 s since this one
-            await pilot.pause(0.2)
             assert app.session is not None, event
-        await lock_by_idling(pilot, clock, 201)
+            assert app.idle.idle_for() == 0, event
+        clock.advance(299)
+        await pilot.pause(0.2)
+        assert app.session is not None
+        await lock_by_idling(pilot, clock, 2)
         assert_locked(app)
 
 
