@@ -148,14 +148,14 @@ def list_requests(ctx: Ctx, flt: RegisterFilter | None = None, before: int | Non
     more, more_params = _dates("q.registered_at", flt)
     clauses += more
     params += more_params
+    # A record's requests come from the by-record index, not a scan of every request.
     if flt.record_id is not None:
-        clauses.append("EXISTS(SELECT 1 FROM access_request_records x"
-                       " WHERE x.request_id = q.id AND x.record_id = ?)")
+        clauses.append("q.id IN (SELECT x.request_id FROM access_request_records x"
+                       " WHERE x.record_id = ?)")
         params.append(flt.record_id)
     if flt.archive_no:
-        clauses.append("EXISTS(SELECT 1 FROM access_request_records x JOIN records xr"
-                       " ON xr.id = x.record_id WHERE x.request_id = q.id"
-                       " AND xr.archive_no = ?)")
+        clauses.append("q.id IN (SELECT x.request_id FROM access_request_records x"
+                       " JOIN records xr ON xr.id = x.record_id WHERE xr.archive_no = ?)")
         params.append(flt.archive_no.strip())
     if before is not None:
         clauses.append("q.id < ?")
