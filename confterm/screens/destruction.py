@@ -89,6 +89,8 @@ class DestructionScreen(FlowMixin, ConftermScreen):
         for n, (key, cells) in enumerate(zip(self.data.keys, self.data.rows, strict=True)):
             mark = "●" if key in self.marked and self.view == "eligible" else " "
             table.add_row(mark, *cells, key=str(n))
+        if self.view not in ("eligible", "appraisal"):
+            self.query_one("#d-detail", Static).update("")
         live = self.view == "session" and self.data.live
         self.query_one("#d-scan", Input).display = live
         if live:
@@ -144,6 +146,10 @@ class DestructionScreen(FlowMixin, ConftermScreen):
         self.data.after = more.after
         self.render_view()
 
+    @on(DataTable.RowSelected, "#d-table")
+    def _selected(self) -> None:  # Enter on a history row opens it
+        self.action_open_entry()
+
     @on(DataTable.RowHighlighted, "#d-table")
     async def _explain(self) -> None:
         rid = self.selected()
@@ -156,7 +162,7 @@ class DestructionScreen(FlowMixin, ConftermScreen):
         why = await self.service(eligibility.explain, record_id)
         verdict = t("destruction.ui.eligible_yes" if why.eligible else "destruction.ui.eligible_no",
                     archive_no=why.archive_no)
-        text = "；".join(p.text() for p in why.reasons)
+        text = " ".join(p.text() for p in why.reasons)
         self.query_one("#d-detail", Static).update(f"{verdict}\n{text}")
 
     @work(exit_on_error=False, group="dialog")
@@ -237,7 +243,7 @@ for _command in (
     _cmd("medium", "e", "screen.medium"),
     _cmd("validate", "v", "screen.validate"),
     _cmd("complete", "f", "screen.complete"),
-    _cmd("open", "g", "screen.open_entry"),
+    _cmd("open", "enter", "screen.open_entry"),
     _cmd("print", "ctrl+s", "screen.print_report"),
 ):
     declare(_command)

@@ -31,7 +31,8 @@ def eligible(ctx: Ctx, after: tuple[str, int] | None = None) -> View:
     rows = eligibility.eligible_page(ctx, after, PAGE)
     view = View(_cols("archive_no", "title", "client", "category", "retention_end"))
     for r in rows:
-        view.rows.append([r.archive_no, r.title, r.client_name, r.category, r.retention_end])
+        view.rows.append([r.archive_no, r.title, r.client_name,
+                          t(f"catalogue.category.{r.category}"), r.retention_end])
         view.keys.append(r.id)
     view.after = (rows[-1].retention_end, rows[-1].id) if rows else after
     view.header = t("destruction.ui.eligible_header", count=eligibility.eligible_count(ctx))

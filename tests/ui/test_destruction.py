@@ -111,3 +111,5 @@ async def test_full_flow_from_eligibility_to_completion(make_app: MakeApp, vault
         await wait_for(pilot, lambda: "Completed" in screen_text(app))
         await pilot.press("5")
         await wait_for(pilot, lambda: screen.view == "history" and len(screen.data.keys) == 3)
+        await pilot.press("enter")  # the newest entry (the session) opens in its view
+        await wait_for(pilot, lambda: screen.view == "session" and screen.loaded)

@@ -129,8 +129,7 @@ def explain(ctx: Ctx, record_id: int) -> Explanation:
     reasons = _retention_reasons(ctx.conn, int(record_id), today)
     keys = {p.key for p in reasons}
     for problem in own:  # add what the retention assessment does not already say
-        if problem.key == "destruction.reason.on_loan" or problem.key.endswith(
-                ("in_register", "unknown_record")) or not keys & _SAME.get(problem.key, set()):
+        if not keys & _SAME.get(problem.key, set()):
             reasons.append(problem)
     if not own:
         reasons.append(guard.Problem("destruction.reason.eligible"))
