@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "confterm.cli.backup_commands",
     "confterm.cli.catalogue_commands",
     "confterm.cli.report_commands",
+    "confterm.cli.access_commands",
 ]
 
 
