@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from textual import work
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
+from confterm.commands import Command, declare
 from confterm.dialogs.form import FormDialog, row
 from confterm.i18n import t
 from confterm.vault.access import requests
@@ -45,8 +47,10 @@ def _select(name: str, choices: tuple[str, ...], prefix: str) -> Select[str]:
 
 
 class RegisterRequestDialog(FormDialog[int | None]):
-    """Returns the new request's number, or None when cancelled."""
+    """Returns the new request's number, or None when cancelled. F3 opens the archive
+    browser to pick the records (their archive numbers fill the records field)."""
 
+    SCREEN_ID = "access_register"
     TITLE_KEY = "access.ui.register_title"
     OK_KEY = "access.ui.register_ok"
     DEFAULT_CSS = """
@@ -99,9 +103,28 @@ class RegisterRequestDialog(FormDialog[int | None]):
         out["query"] = str(query) if isinstance(query, int) else ""
         return out
 
+    @work(exit_on_error=False, group="pick")
+    async def action_pick(self) -> None:
+        from confterm.screens.record_picker import RecordPicker
+
+        picked = await self.app.push_screen_wait(RecordPicker(t("access.ui.pick_records")))
+        if picked:
+            field = self.query_one("#req-records", Input)
+            typed = [n.strip() for n in field.value.replace("，", ",").split(",") if n.strip()]
+            field.value = ", ".join(dict.fromkeys([*typed, *picked.archive_numbers]))
+
     async def submit(self) -> None:
         request_id = await self.service(_register, self.values())
         # The ID number is not kept in the form once registered (it is masked from now on).
         self.query_one("#req-id_doc_number", Input).value = ""
         self.app.notify(t("access.ui.registered", request=request_id))
         self.dismiss(request_id)
+
+
+for _command in (
+    Command("access_register.pick", "access.ui.cmd.pick", "f3", "screen.pick",
+            ("access_register",), priority=True),
+    Command("access_register.cancel", "ui.cmd.cancel", "escape", "screen.cancel",
+            ("access_register",)),
+):
+    declare(_command)

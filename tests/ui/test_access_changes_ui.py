@@ -148,3 +148,18 @@ async def test_records_from_a_saved_query(stocked: Path, make_app: MakeApp) -> N
         assert (await app.session.acall(
             lambda ctx: ctx.conn.execute("SELECT source_query FROM access_requests")
             .fetchone()))[0] == "华信凭证"
+
+
+async def test_records_are_picked_in_the_archive_browser(stocked: Path,
+                                                         make_app: MakeApp) -> None:
+    app = make_app(path=stocked)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_access(pilot, CUSTODIAN)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: on(app, "RegisterRequestDialog"))
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: on(app, "RecordPicker"))
+        await pilot.press("enter")  # nothing marked: the highlighted record
+        await wait_for(pilot, lambda: on(app, "RegisterRequestDialog"))
+        picked = app.screen.query_one("#req-records", Input).value
+        assert picked.startswith("HX-2020-PZ-00") and "," not in picked
