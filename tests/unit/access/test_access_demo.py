@@ -32,3 +32,21 @@ def test_seed_without_catalogue_data_does_nothing(open_as, world) -> None:
                                         " unresolved_reason = '未了事项'"))
     demo.seed(s)
     assert s.call(register.list_requests) == []
+
+
+def test_home_screen_lines_name_overdue_loans_and_waiting_work(
+        world, open_as, monkeypatch: pytest.MonkeyPatch) -> None:
+    from confterm.i18n import t
+    from confterm.vault.access.attention import access_attention
+
+    monkeypatch.setattr(demo, "APPROVER", (APPROVER, APPROVER_PASS))
+    s = open_as(ADMIN)
+    assert s.call(access_attention) == []
+    s.call(_records, 8, "DM")
+    demo.seed(s)
+    items = s.call(access_attention)
+    assert [(i.key, i.severity, i.area) for i in items] == [
+        ("access.attention_overdue", "error", "access"),
+        ("access.attention_requests", "warning", "access"),
+        ("access.attention_changes", "warning", "access")]
+    assert t(items[0].key, **items[0].params) == "Loans overdue: 1"
