@@ -12,8 +12,12 @@ information). Modules, each one job:
 - ``guard``: ``require_covering_request(ctx, record_id, act)``: the gate other areas call
   before they reveal personal information, print or export a record's content.
 - ``register``: the access register (查阅登记簿) queries, overdue loans, attention counts.
+- ``reveal``: a client's masked personal information, only under a covering request.
 - ``changes`` / ``history``: change control of controlled catalogue fields and a record's
-  history (before and after, who, when, why, who approved).
+  history (before and after, who, when, why, who approved); ``change_apply`` writes a
+  change inside the caller's transaction; ``change_values`` parses typed values.
+- ``views``: everything the Access screen shows about one request.
+- ``attention``: the home screen's lines (overdue loans, requests and changes waiting).
 - ``demo``: the demo vault's requests in every state.
 
 Schema: ``migrations/0003_access.sql``.
