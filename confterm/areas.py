@@ -47,6 +47,7 @@ class Area:
 
 
 _AREAS: dict[str, Area] = {}
+FAILED: dict[str, str] = {}  # module -> exception name, shown on the home screen
 _discovered = [False]
 _discovering = threading.Lock()
 
@@ -60,7 +61,10 @@ def register_area(area: Area) -> Area:
 
 
 def discover() -> None:
-    """Import every module of ``confterm.screens`` once, so each registers its area."""
+    """Import every module of ``confterm.screens`` once, so each registers its area.
+
+    A module that fails to import is recorded in ``FAILED`` (the home screen says so) and
+    its area is missing; the others, and unlocking, still work."""
     if _discovered[0]:
         return
     with _discovering:  # the unlock screen starts this on a thread; unlock may join it
@@ -69,8 +73,13 @@ def discover() -> None:
         import confterm.screens as package
 
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-            if not info.name.startswith("_"):
-                importlib.import_module(f"{package.__name__}.{info.name}")
+            if info.name.startswith("_"):
+                continue
+            name = f"{package.__name__}.{info.name}"
+            try:
+                importlib.import_module(name)
+            except Exception as exc:  # one broken feature must not stop anyone unlocking
+                FAILED[name] = type(exc).__name__
         _discovered[0] = True
 
 

@@ -23,6 +23,7 @@ from confterm.widgets.passphrase import PassphraseInput
 class EnrolDialog(FormDialog[str]):
     TITLE_KEY = "ui.enrol.title"
     OK_KEY = "ui.enrol.ok"
+    HELP_KEY = "ui.help.enrol"
 
     def fields(self) -> Iterable[Widget]:
         yield from row(t("ui.unlock.name"),

@@ -14,6 +14,7 @@ from confterm.vault import settings
 
 class IdleSettingDialog(FormDialog[int]):
     TITLE_KEY = "ui.idle.title"
+    HELP_KEY = "ui.help.idle"
 
     def __init__(self, current: int) -> None:
         super().__init__()

@@ -22,6 +22,7 @@ from confterm.widgets.passphrase import PassphraseInput
 class OwnPassphraseDialog(FormDialog[bool]):
     TITLE_KEY = "ui.own_passphrase.title"
     OK_KEY = "ui.own_passphrase.ok"
+    HELP_KEY = "ui.help.own_passphrase"
 
     def fields(self) -> Iterable[Widget]:
         for name, key in (("old", "current"), ("new", "new"), ("repeat", "repeat")):

@@ -41,6 +41,7 @@ from confterm.widgets.top_bar import roles_text
 class StepUpDialog(FormDialog[Presence | None]):
     TITLE_KEY = "ui.step_up.title"
     OK_KEY = "ui.step_up.confirm"
+    HELP_KEY = "ui.help.step_up"
 
     def __init__(self, role: str | tuple[str, ...], purpose: str,
                  separate_duty: str | None = None) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from confterm import attention
+from confterm.areas import FAILED as areas_failed
 from confterm.areas import Area, areas_for, register_area
 from confterm.areas import get as areas_get
 from confterm.i18n import t
@@ -92,7 +93,10 @@ class HomeScreen(ConftermScreen):
         for name in failed:
             text.append("■ ", "red")
             text.append(t("ui.home.provider_failed", name=name.rsplit(".", 1)[-1]) + "\n")
-        if not items and not failed:
+        for module, kind in areas_failed.items():
+            text.append("■ ", "red")
+            text.append(t("ui.home.area_failed", module=module, kind=kind) + "\n")
+        if not items and not failed and not areas_failed:
             text.append(t("ui.home.nothing"), "dim")
         text.rstrip()
         self.query_one("#home-attention", Static).update(text)
