@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -88,3 +89,30 @@ async def test_a_wrong_passphrase_is_refused_in_the_dialog(make_app: MakeApp) ->
         assert results == [] and app.screen is dialog
         with pytest.raises(AuthError):
             presence.verify(app.session, "无名氏", bytearray(b"x"), "witness", None)  # type: ignore[arg-type]
+
+
+async def test_a_presence_verified_after_the_lock_is_wiped_not_returned(
+        make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[presence.Presence] = []
+    locked = threading.Event()
+    real = presence.verify
+
+    def verify_then_wait(*args: Any) -> presence.Presence:
+        verified = real(*args)
+        made.append(verified)
+        locked.wait(5)  # the lock comes while the thread still holds the result
+        return verified
+
+    monkeypatch.setattr(presence, "verify", verify_then_wait)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot, ADMIN)
+        dialog, results = await open_step_up(app, pilot, "witness", "destruction")
+        dialog.query_one("#step-up-pass").value = WITNESS.passphrase
+        dialog.start_submit()
+        await wait_for(pilot, lambda: made, timeout=5)
+        assert made[0].active
+        app.lock()
+        locked.set()
+        await wait_for(pilot, lambda: not made[0].active, timeout=5)
+        assert results == []  # nobody received it; its signing seed is wiped
