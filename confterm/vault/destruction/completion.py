@@ -204,9 +204,9 @@ def finalize(ctx: Ctx, session_id: int, needles: list[bytes] | None = None
     scrub.recover(ctx.conn, db_path)  # an interrupted scrub is undone first
     ctx.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     reclaimed = reclaim(ctx)
-    result = verify.run(ctx, session_id, needles)
+    result = verify.run(ctx, session_id, needles, classify=False)
     first = result.residues
-    if first and set(result.where) <= {"unknown"} and result.hits:
+    if first:  # clear unused space where values were found, then look again
         key = ctx.session.data_key_copy()
         try:
             pages = scrub.scrub(ctx.conn, db_path, bytes(key), result.hits)
