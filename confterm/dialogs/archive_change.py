@@ -1,0 +1,200 @@
+"""Changing records from the archive screens: classify, labels, move to a box, move a box.
+
+Each dialog gathers the answers and calls one catalogue service on the database thread;
+the service checks roles, writes the change and its audit event (before and after) in one
+transaction. A refusal (a full box, a record being destroyed, the query's count changed
+meanwhile) is shown on the dialog's message line and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static
+
+from confterm.dialogs.archive_scope import Scope
+from confterm.dialogs.form import FormDialog, row, wide
+from confterm.errors import InputError
+from confterm.i18n import t
+from confterm.vault.catalogue import classify, labels, locations
+from confterm.vault.session import Ctx
+
+
+def scope_select(scopes: list[Scope], widget_id: str) -> Select[int]:
+    return Select([(s.describe(), i) for i, s in enumerate(scopes)], value=0,
+                  allow_blank=False, id=widget_id, compact=True)
+
+
+class ScopedDialog(FormDialog[int | None]):
+    """A form whose first field says what the change applies to."""
+
+    def __init__(self, scopes: list[Scope]) -> None:
+        super().__init__()
+        self.scopes = scopes
+
+    def scope(self) -> Scope:
+        if not self.scopes:
+            raise InputError("records.nothing_selected")
+        found = self.query("#scope")
+        value = found.first(Select).value if found else 0
+        return self.scopes[int(value) if isinstance(value, int) else 0]
+
+    def scope_row(self) -> Iterable[Widget]:
+        if len(self.scopes) <= 1:
+            text = self.scopes[0].describe() if self.scopes else t("archive.nothing")
+            yield from row(t("archive.form.scope"), Static(text))
+        else:
+            yield from row(t("archive.form.scope"), scope_select(self.scopes, "scope"))
+
+    def text(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def done(self, key: str, n: int) -> None:
+        self.app.notify(t(key, n=n))
+        self.dismiss(n)
+
+
+def _classify(ctx: Ctx, scope: Scope, level: str, reason: str) -> int:
+    if scope.kind == "query" and scope.filters is not None:
+        return classify.classify_query(ctx, scope.filters, level, reason,
+                                       expected=scope.count if scope.exact else None)
+    return classify.classify(ctx, list(scope.ids), level, reason)
+
+
+class ClassifyDialog(ScopedDialog):
+    """Set the classification level of a record, the marked records or the whole query."""
+
+    TITLE_KEY = "archive.classify.title"
+    OK_KEY = "archive.classify.ok"
+
+    def __init__(self, scopes: list[Scope], levels: dict[str, str]) -> None:
+        super().__init__(scopes)
+        self.levels = levels
+
+    def fields(self) -> Iterable[Widget]:
+        yield from self.scope_row()
+        yield from row(t("archive.form.level"), Select(
+            [(name, code) for code, name in self.levels.items()], allow_blank=False,
+            id="classify-level", compact=True))
+        yield from row(t("archive.form.reason"), Input(id="classify-reason", compact=True))
+        yield from wide(Static(t("archive.classify.note"), classes="form-note"))
+
+    def on_mount(self) -> None:
+        self.query_one("#classify-level").focus()
+
+    async def submit(self) -> None:
+        level = str(self.query_one("#classify-level", Select).value)
+        self.say(t("archive.working"), "busy")
+        changed = await self.service(_classify, self.scope(), level, self.text("classify-reason"))
+        self.done("archive.classify.done", changed)
+
+
+class LabelsDialog(ScopedDialog):
+    """Add and/or remove free labels (comma-separated) on a record or the marked records."""
+
+    TITLE_KEY = "archive.labels.title"
+    OK_KEY = "archive.labels.ok"
+
+    def __init__(self, scopes: list[Scope], known: list[str]) -> None:
+        super().__init__([s for s in scopes if s.kind in ("record", "selection")])
+        self.known = known
+
+    def fields(self) -> Iterable[Widget]:
+        yield from self.scope_row()
+        suggest = SuggestFromList(self.known) if self.known else None
+        yield from row(t("archive.labels.add"), Input(id="labels-add", compact=True,
+                                                      suggester=suggest))
+        yield from row(t("archive.labels.remove"), Input(id="labels-remove", compact=True,
+                                                         suggester=suggest))
+        if self.known:
+            yield from wide(Static(t("archive.labels.known", names="、".join(self.known[:30])),
+                                   classes="form-note"))
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        return [p.strip() for p in text.replace("，", ",").replace("、", ",").split(",")
+                if p.strip()]
+
+    async def submit(self) -> None:
+        scope = self.scope()
+        add, remove = self.split(self.text("labels-add")), self.split(self.text("labels-remove"))
+        changed = await self.service(labels.change, list(scope.ids), add, remove)
+        self.done("archive.labels.done", changed)
+
+
+def resolve_place(ctx: Ctx, text: str, kinds: tuple[str, ...]) -> int:
+    """A location by barcode or full path, of one of ``kinds``; InputError naming it."""
+    text = text.strip()
+    if not text:
+        raise InputError("archive.move.no_target")
+    found = locations.by_barcode(ctx.conn, text)
+    if found is None:
+        row_ = ctx.conn.execute("SELECT id FROM locations WHERE path = ?", (text,)).fetchone()
+        found = locations.get(ctx.conn, int(row_[0])) if row_ else None
+    if found is None:
+        raise InputError("archive.move.unknown_target", target=text)
+    if found.kind not in kinds:
+        raise InputError("archive.move.wrong_kind", target=found.path,
+                         kind=t(f"archive.kind.{found.kind}"),
+                         wanted=t("ui.list_sep").join(t(f"archive.kind.{k}") for k in kinds))
+    return found.id
+
+
+def place_paths(ctx: Ctx, kinds: tuple[str, ...], limit: int = 20_000) -> list[str]:
+    marks = ",".join("?" * len(kinds))
+    return [str(r[0]) for r in ctx.conn.execute(
+        f"SELECT path FROM locations WHERE kind IN ({marks}) ORDER BY path LIMIT ?",
+        (*kinds, limit))]
+
+
+def _move_records(ctx: Ctx, ids: list[int], target: str, reason: str) -> int:
+    return locations.move_records(ctx, ids, resolve_place(ctx, target, ("box",)), reason)
+
+
+def _move_place(ctx: Ctx, location_id: int, kind: str, target: str, reason: str) -> int:
+    parents = locations.PARENT_KINDS[kind]
+    wanted = tuple(k for k in parents if k is not None)
+    moved = locations.move_location(ctx, location_id, resolve_place(ctx, target, wanted), reason)
+    return moved.record_count
+
+
+class MoveDialog(FormDialog[int | None]):
+    """Move records into a box, or a box (shelf, cabinet) under another parent."""
+
+    TITLE_KEY = "archive.move.title"
+    OK_KEY = "archive.move.ok"
+
+    def __init__(self, what: str, *, ids: tuple[int, ...] = (), location: Any = None) -> None:
+        super().__init__()
+        self.what, self.ids, self.location = what, ids, location
+
+    @property
+    def target_kinds(self) -> tuple[str, ...]:
+        if self.location is None:
+            return ("box",)
+        return tuple(k for k in locations.PARENT_KINDS[self.location.kind] if k is not None)
+
+    def fields(self) -> Iterable[Widget]:
+        yield from row(t("archive.form.scope"), Static(self.what))
+        yield from row(t("archive.move.target"), Input(
+            id="move-target", compact=True, placeholder=t("archive.move.target_hint")))
+        yield from row(t("archive.form.reason"), Input(id="move-reason", compact=True))
+
+    async def reload(self) -> None:
+        paths = await self.service(place_paths, self.target_kinds)
+        self.query_one("#move-target", Input).suggester = SuggestFromList(paths)
+        self.query_one("#move-target").focus()
+
+    async def submit(self) -> None:
+        target = self.query_one("#move-target", Input).value
+        reason = self.query_one("#move-reason", Input).value
+        if self.location is None:
+            n = await self.service(_move_records, list(self.ids), target, reason)
+        else:
+            n = await self.service(_move_place, self.location.id, self.location.kind, target,
+                                   reason)
+        self.app.notify(t("archive.move.done", n=n))
+        self.dismiss(n)

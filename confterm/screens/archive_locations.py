@@ -1,0 +1,161 @@
+"""Locations (位置): room → cabinet or safe → shelf → box, and what each holds.
+
+The tree loads one level at a time (a large firm has thousands of boxes). The right side
+shows the highlighted place (path, barcode, how full) and the records in it and under it,
+as the same lazy record list the browser uses. ``m`` moves the highlighted box (or shelf,
+cabinet) to a new parent, or, when the record list has the focus, the marked records into
+another box; a move that would overfill a box is refused with the numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Footer, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from confterm.commands import Command, declare
+from confterm.dialogs.archive_change import MoveDialog
+from confterm.dialogs.archive_scope import Scope
+from confterm.i18n import t
+from confterm.screens.archive_common import ViewsMixin, tabs
+from confterm.screens.base import ConftermScreen
+from confterm.vault.catalogue import locations
+from confterm.vault.catalogue.filters import Filters
+from confterm.vault.catalogue.locations import Location
+from confterm.vault.catalogue.sources import RecordSource
+from confterm.vault.session import Ctx
+from confterm.widgets.record_browser import names
+from confterm.widgets.record_list import RecordList
+from confterm.widgets.top_bar import TopBar
+
+
+def _children(ctx: Ctx, parent_id: int | None) -> list[Location]:
+    return locations.children(ctx.conn, parent_id)
+
+
+def label_of(place: Location) -> str:
+    kind = t(f"archive.kind.{place.kind}")
+    if place.kind == "box":
+        fill = f"{place.record_count}/{place.capacity}" if place.capacity is not None \
+            else str(place.record_count)
+        code = f" {place.barcode}" if place.barcode else ""
+        return f"{place.name}{code}  [{fill}]"
+    return f"{place.name}  ({kind})"
+
+
+class LocationsScreen(ViewsMixin, ConftermScreen):
+    SCREEN_ID = "archive_locations"
+    HELP_KEY = "archive.help.locations"
+    DEFAULT_CSS = """
+    LocationsScreen #places-body { height: 1fr; margin: 1 1 0 1; }
+    LocationsScreen #places-tree { width: 46; border-right: solid $primary; }
+    LocationsScreen #places-right { width: 1fr; padding-left: 1; }
+    LocationsScreen #places-info { height: auto; margin-bottom: 1; }
+    LocationsScreen #places-info.-full { color: $warning; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+        self.place: Location | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(t("archive.area"))
+        yield Static(tabs("locations"), classes="archive-views")
+        with Horizontal(id="places-body"):
+            tree: Tree[Location | None] = Tree(t("archive.places_root"), id="places-tree")
+            tree.show_root = False
+            yield tree
+            with Vertical(id="places-right"):
+                yield Static(t("archive.places_pick"), id="places-info")
+                yield RecordList(id="places-records")
+        yield Footer(show_command_palette=False)
+
+    @property
+    def places(self) -> Tree[Location | None]:
+        return self.query_one("#places-tree", Tree)
+
+    @property
+    def records(self) -> RecordList:
+        return self.query_one("#places-records", RecordList)
+
+    async def reload(self) -> None:
+        found = await self.service(names, Filters())
+        self.records.category_names, self.records.level_names = found["category"], found["level"]
+        tree = self.places
+        tree.clear()
+        await self._fill(tree.root, None)
+        tree.focus()
+        if tree.root.children:
+            tree.move_cursor(tree.root.children[0])
+
+    async def _fill(self, node: TreeNode[Location | None], parent_id: int | None) -> None:
+        for place in await self.service(_children, parent_id):
+            node.add(label_of(place), data=place, allow_expand=place.kind != "box")
+
+    @on(Tree.NodeExpanded, "#places-tree")
+    async def _expand(self, event: Tree.NodeExpanded[Location | None]) -> None:
+        node = event.node
+        if node.data is not None and not node.children:
+            await self._fill(node, node.data.id)
+
+    @on(Tree.NodeHighlighted, "#places-tree")
+    def _highlight(self, event: Tree.NodeHighlighted[Location | None]) -> None:
+        self.place = event.node.data
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.1, self._show_place)
+
+    def _show_place(self) -> None:
+        place = self.place
+        info = self.query_one("#places-info", Static)
+        if place is None:
+            return
+        full = place.capacity is not None and place.record_count >= place.capacity
+        info.update(t("archive.place_info", path=place.path, kind=t(f"archive.kind.{place.kind}"),
+                      barcode=place.barcode or "—", used=place.record_count,
+                      capacity=place.capacity if place.capacity is not None else "—"))
+        info.set_class(full, "-full")
+        self.run_worker(self.records.reset(RecordSource(Filters(location_id=place.id))),
+                        group="place-records", exclusive=True, exit_on_error=False)
+
+    # ---- actions --------------------------------------------------------------------
+
+    async def action_open_records(self) -> None:
+        if self.place is not None:
+            await self.action_view("records", filters=Filters(location_id=self.place.id))
+
+    def action_move(self) -> None:
+        records = self.records
+        if records.has_focus and (records.marks or records.current is not None):
+            ids = tuple(records.marked_ids) or (records.current.id,)  # type: ignore[union-attr]
+            scope = Scope("selection" if records.marks else "record", ids, count=len(ids),
+                          label=records.current.archive_no if records.current else "")
+            self.app.push_screen(MoveDialog(scope.describe(), ids=ids), self._moved)
+            return
+        place = self.place
+        if place is None or place.kind == "room":
+            self.notify(t("archive.cannot_move_room"), severity="warning")
+            return
+        what = t("archive.move_place_what", path=place.path, n=place.record_count)
+        self.app.push_screen(MoveDialog(what, location=place), self._moved)
+
+    def _moved(self, result: Any) -> None:
+        if result is not None:
+            self.start_reload()
+
+
+_C = ("archive_locations",)
+for _command in (
+    Command("archive_locations.open", "archive.cmd.open_records", "o", "screen.open_records",
+            scope=_C),
+    Command("archive_locations.move", "archive.cmd.move_place", "m", "screen.move", scope=_C,
+            roles=("custodian", "administrator")),
+    Command("archive_locations.mark", "archive.cmd.mark", "space", "", scope=_C, show=False),
+):
+    declare(_command)

@@ -1,0 +1,195 @@
+"""Changing the catalogue from the Archive area: classify a selection, move a box, a full
+box refused, holds, and revealing a client's personal information."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+
+from confterm.app import ConftermApp
+from tests.ui.archive_seed import Seeded, archive_template, archive_vault, query
+from tests.ui.conftest import AUDITOR, CUSTODIAN, on_screen, screen_text, unlock, wait_for
+from tests.ui.test_archive_browser import open_archive, visible_rows
+
+__all__ = ["archive_template", "archive_vault"]
+MakeApp = Callable[..., ConftermApp]
+
+
+async def dialog(pilot: Pilot[Any], name: str) -> Any:
+    app: Any = pilot.app
+    await wait_for(pilot, lambda: type(app.screen).__name__ == name)
+    await pilot.pause()
+    return app.screen
+
+
+async def submit(pilot: Pilot[Any], form: Any, last_input: str) -> None:
+    form.query_one(f"#{last_input}").focus()
+    await pilot.press("enter")
+
+
+def audit_events(path: Path, action: str) -> list[dict[str, Any]]:
+    return [json.loads(r[0]) for r in query(
+        path, "SELECT details FROM audit_events WHERE action = ? ORDER BY seq", (action,))]
+
+
+async def test_classify_a_selection_with_a_reason(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        await pilot.press("space", "space", "space")  # mark three, cursor moves down
+        lst = screen.browser.records
+        picked = lst.marked_ids
+        before = {r.id: r.level for r in lst.marks.values()}
+        assert len(picked) == 3 and "3 marked" in screen_text(app)
+        await pilot.press("c")
+        form = await dialog(pilot, "ClassifyDialog")
+        assert form.scope().kind == "selection"
+        form.query_one("#classify-level", Select).value = "secret"
+        form.query_one("#classify-reason", Input).value = "含涉诉材料，提高密级"
+        await submit(pilot, form, "classify-reason")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await wait_for(pilot, lambda: all(lst.row_at(i) is not None for i in range(3)))
+        assert [lst.row_at(i).level for i in range(3)] == ["secret"] * 3
+        assert not lst.marks
+    levels = dict(query(path, "SELECT id, level FROM records"))
+    assert {levels[i] for i in picked} == {"secret"}
+    events = audit_events(path, "record.classify")
+    changing = [i for i in picked if before[i] != "secret"]
+    assert changing and len(events) == len(changing)
+    assert all(e["after"] == "secret" and e["before"] != "secret"
+               and e["reason"] == "含涉诉材料，提高密级" for e in events)
+    batch = audit_events(path, "record.classify_batch")
+    assert batch[-1]["selected"] == 3
+
+
+async def test_classify_needs_a_reason_and_changes_nothing_without(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_archive(pilot)
+        await pilot.press("c")
+        form = await dialog(pilot, "ClassifyDialog")
+        form.query_one("#classify-level", Select).value = "secret"
+        await submit(pilot, form, "classify-reason")
+        await wait_for(pilot, lambda: "reason" in form.message_text.lower())
+    assert not audit_events(path, "record.classify")
+
+
+async def test_move_a_box_to_another_shelf(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await unlock(pilot, CUSTODIAN)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: on_screen(app, "ArchiveScreen"))
+        await pilot.press("3")
+        await wait_for(pilot, lambda: on_screen(app, "LocationsScreen"))
+        screen: Any = app.screen
+        for _level in range(3):  # room, cabinet, shelf 1: open each and step in
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: screen.places.cursor_node is not None
+                           and bool(screen.places.cursor_node.children))
+            await pilot.press("down")
+        await wait_for(pilot, lambda: screen.place is not None and screen.place.kind == "box")
+        assert screen.place.id == seeded.box1
+        await wait_for(pilot, lambda: screen.records.counted and screen.records.count == 37)
+        await pilot.press("m")
+        form = await dialog(pilot, "MoveDialog")
+        form.query_one("#move-target", Input).value = "档案室A / 柜01 / 第2层"
+        form.query_one("#move-reason", Input).value = "第1层受潮，整盒移至第2层"
+        await submit(pilot, form, "move-reason")
+        await wait_for(pilot, lambda: app.screen is screen)
+    moved = query(path, "SELECT parent_id, path FROM locations WHERE id = ?", (seeded.box1,))
+    assert moved == [(seeded.shelf2, "档案室A / 柜01 / 第2层 / 盒0001")]
+    event = audit_events(path, "location.move")[-1]
+    assert event["before"].endswith("第1层 / 盒0001") and event["records"] == 37
+
+
+async def test_a_move_into_a_full_box_is_refused_and_says_why(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        await pilot.press(*["down"] * 6)  # past the records already in BX0002
+        await pilot.press("space", "space")
+        picked = screen.browser.records.marked_ids
+        await pilot.press("m")
+        form = await dialog(pilot, "MoveDialog")
+        form.query_one("#move-target", Input).value = "BX0002"
+        form.query_one("#move-reason", Input).value = "归并"
+        await submit(pilot, form, "move-reason")
+        await wait_for(pilot, lambda: "holds 3 records and has 3" in form.message_text)
+        assert "2 more do not fit" in form.message_text
+    places = dict(query(path, "SELECT id, location_id FROM records"))
+    assert all(places[i] != seeded.box2 for i in picked)
+    assert not audit_events(path, "record.move")
+
+
+async def test_hold_the_marked_records_then_release(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        await pilot.press("space", "space")
+        picked = screen.browser.records.marked_ids
+        await pilot.press("k")
+        form = await dialog(pilot, "HoldDialog")
+        assert form.scope().kind == "selection"
+        form.query_one("#hold-reason", Input).value = "税务稽查调取"
+        form.query_one("#hold-owner", Input).value = "某区税务局稽查局"
+        await submit(pilot, form, "hold-reference")
+        await wait_for(pilot, lambda: app.screen is screen)
+        lst = screen.browser.records
+        await wait_for(pilot, lambda: lst.row_at(0) is not None)
+        assert {r.status for r in visible_rows(screen) if r.id in picked} == {"on_hold"}
+        await pilot.press("4")
+        await wait_for(pilot, lambda: on_screen(app, "HoldsScreen"))
+        assert "税务稽查调取" in screen_text(app)
+        await pilot.press("r")
+        form = await dialog(pilot, "ReleaseDialog")
+        form.query_one("#release-reason", Input).value = "稽查结束"
+        await submit(pilot, form, "release-reason")
+        await wait_for(pilot, lambda: on_screen(app, "HoldsScreen")
+                       and "No hold is in force" in screen_text(app))
+    assert query(path, "SELECT count(*) FROM records WHERE hold_count > 0") == [(0,)]
+    assert audit_events(path, "hold.release")[-1]["reason"] == "稽查结束"
+
+
+async def test_personal_information_stays_masked_without_a_covering_request(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await unlock(pilot, AUDITOR)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: on_screen(app, "ArchiveScreen"))
+        await pilot.press("2")
+        await wait_for(pilot, lambda: on_screen(app, "ClientsScreen"))
+        await wait_for(pilot, lambda: app.screen.clients.current is not None)
+        text = screen_text(app)
+        assert "13900001111" not in text and "李四海" not in text  # 北京燕山 comes first
+        assert "李**" in text and "139****1111" in text
+        await pilot.press("v")
+        form = await dialog(pilot, "RevealDialog")
+        await submit(pilot, form, "reveal-request")  # no purpose
+        await wait_for(pilot, lambda: "reason" in form.message_text.lower()
+                       or "purpose" in form.message_text.lower())
+        form.query_one("#reveal-purpose", Input).value = "法院调查取证"
+        await submit(pilot, form, "reveal-request")
+        await wait_for(pilot, lambda: "request" in form.message_text.lower())
+        assert "李四海" not in screen_text(app)
+    assert not audit_events(path, "client.reveal")
+    refused = query(path, "SELECT count(*) FROM audit_events WHERE action = ?",
+                    ("access.reveal_refused",))
+    assert refused == [(1,)]
