@@ -25,12 +25,9 @@ _EXTRA_COMMON = {
 
 @cache
 def _common() -> frozenset[str]:
-    try:
-        from zxcvbn.frequency_lists import FREQUENCY_LISTS
-        words = set(FREQUENCY_LISTS["passwords"])
-    except ImportError:  # pragma: no cover - dependency is declared
-        words = set()
-    return frozenset(words | _EXTRA_COMMON)
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # a declared dependency: fail loudly
+
+    return frozenset(set(FREQUENCY_LISTS["passwords"]) | _EXTRA_COMMON)
 
 
 def _core(text: str) -> str:
