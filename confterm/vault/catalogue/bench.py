@@ -24,10 +24,10 @@ from confterm.vault.catalogue import bench_data, browse, importer, records
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.session import Ctx, VaultSession
 
-SEARCH_TYPED = ("凭证", "银行对账单", "增值税", "工资", "华信", "申报表")
-ONE_CHAR = ("凭", "账", "税", "华", "表")
-TWO_CHAR = ("凭证", "明细", "工资", "北京", "申报")
-THREE_PLUS = ("记账凭证", "银行对账单", "增值税记账", "费用报销")
+SEARCH_TYPED = ("记账凭证", "银行对账单", "增值税", "身份证", "科技有限", "申报表")
+ONE_CHAR = ("凭", "账", "税", "科", "表")
+TWO_CHAR = ("凭证", "明细", "工资", "杭州", "申报")
+THREE_PLUS = ("记账凭证", "银行对账单", "增值税纳税", "财务会计报告")
 
 
 @dataclass
@@ -55,11 +55,11 @@ def _ms(fn: Callable[[], Any]) -> float:
 def build(session: VaultSession, rows: int, workdir: Path,
           say: Callable[[str], None] = lambda _m: None) -> tuple[Path, float]:
     """Boxes in the vault, ``rows`` records in a CSV; imports it; returns (file, seconds)."""
-    say(f"catalogue: {rows:,} rows — boxes")
-    session.call(bench_data.make_boxes, rows)
     path = workdir / "catalogue.csv"
-    say("catalogue: writing the CSV file")
-    bench_data.write_file(path, rows)
+    say(f"catalogue: writing {rows:,} synthetic rows to a CSV file")
+    boxes = bench_data.write_file(path, rows)
+    say(f"catalogue: {len(boxes):,} boxes")
+    session.call(bench_data.make_boxes, boxes)
     say("catalogue: importing")
     result = session.call(importer.import_file, path)
     if not result.ok:
@@ -152,11 +152,17 @@ def _eligible(conn: Any, today: date) -> None:
 
 
 def archive_number_queries(ctx: Ctx) -> list[str]:
-    """A full number, a prefix, an inner piece and a tail, taken from the vault itself."""
-    row = ctx.conn.execute("SELECT archive_no FROM records WHERE id = (SELECT max(id) / 2"
-                           " FROM records)").fetchone()
-    number = str(row[0]) if row else "K00001-2019-PZ-0000001"
-    return [number, number[:6], number[7:14], number[-7:], number[-4:]]
+    """Whole numbers, prefixes, inner pieces and tails, typed key by key (as a person
+    types a number into the search box), taken from records of the vault itself."""
+    out: list[str] = []
+    for fraction in (3, 2, 1.5):
+        row = ctx.conn.execute("SELECT archive_no FROM records WHERE id = (SELECT"
+                               " CAST(max(id) / ? AS INTEGER) FROM records)",
+                               (fraction,)).fetchone()
+        number = str(row[0]) if row else "PZ-2019-00012-003"
+        out += [number[:i] for i in range(3, len(number) + 1, 3)]
+        out += [number[3:13], number[8:], number[-7:], number[-3:]]
+    return out
 
 
 def measure(session: VaultSession, rows: int, workdir: Path, repeat: int = 7,

@@ -17,12 +17,14 @@ computed on request with a cap (``Count.exact`` False above it).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from confterm.errors import InputError
-from confterm.vault.catalogue import search_index
+from confterm.vault.catalogue import plan, search_index
+from confterm.vault.catalogue.common import state_key
 from confterm.vault.catalogue.filters import Filters, row_status, where
 from confterm.vault.store import Connection
 
@@ -112,8 +114,11 @@ def _keyset(cols: tuple[str, ...], key: Key, forward: bool) -> tuple[str, list[A
 
 def _fetch(conn: Connection, f: Filters, today: date, sort: str, descending: bool,
            key: Key | None, n: int, forward: bool, fts: str | None,
-           fts_driven: bool) -> list[tuple[Any, ...]]:
-    cols = ("s.rowid",) if fts is not None and fts_driven else _order(sort, descending)
+           matched: list[int] | None) -> list[tuple[Any, ...]]:
+    """One page. ``fts`` with ``matched`` None: driven by the index in rowid order;
+    ``matched``: the (few) ids the search found, shown in the chosen sort."""
+    fts_driven = fts is not None and matched is None
+    cols = ("s.rowid",) if fts_driven else _order(sort, descending)
     conds, params = where(conn, f, today)
     if key is not None:
         sql, more = _keyset(cols, key, forward != descending)
@@ -121,29 +126,49 @@ def _fetch(conn: Connection, f: Filters, today: date, sort: str, descending: boo
         params.extend(more)
     direction = "ASC" if forward != descending else "DESC"
     order = ", ".join(f"{c} {direction}" for c in cols)
-    if fts is not None and fts_driven:
+    if fts_driven:
         source = ("record_search s JOIN records r ON r.id = s.rowid"
                   " JOIN clients c ON c.id = r.client_id")
         conds.insert(0, "record_search MATCH ?")
         params.insert(0, fts)
     else:
-        source = "records r JOIN clients c ON c.id = r.client_id"
-        if fts is not None:
-            conds.append("r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?)")
-            params.append(fts)
+        hint = ""
+        if fts is None and sort in plan.SORT_INDEX and plan.walk_sort_index(conn, f, today):
+            hint = f" INDEXED BY {plan.SORT_INDEX[sort]}"
+        source = f"records r{hint} JOIN clients c ON c.id = r.client_id"
+        if matched is not None:
+            conds.append("r.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(matched))
     where_sql = (" WHERE " + " AND ".join(conds)) if conds else ""
     sql = (f"SELECT {_ROW}, {', '.join(cols)} FROM {source}{where_sql}"
            f" ORDER BY {order} LIMIT ?")
     return conn.execute(sql, (*params, n + 1)).fetchall()
 
 
-def broad_search(conn: Connection, fts: str, limit: int | None = None) -> bool:
-    """True when the search matches more than ``limit`` (default SORT_LIMIT) records;
-    reads at most limit+1 index entries."""
+_matches: dict[tuple[object, ...], list[int] | None] = {}
+
+
+def search_ids(conn: Connection, fts: str, limit: int | None = None) -> list[int] | None:
+    """The ids a search finds when there are at most ``limit`` (default SORT_LIMIT), else
+    None (a broad search). Reads at most limit+1 index entries; remembered until the
+    connection writes, so paging through a search does not search again."""
     limit = SORT_LIMIT if limit is None else limit
-    row = conn.execute("SELECT count(*) FROM (SELECT rowid FROM record_search"
-                       " WHERE record_search MATCH ? LIMIT ?)", (fts, limit + 1)).fetchone()
-    return int(row[0]) > limit
+    key = (*state_key(conn), fts, limit)
+    if key in _matches:
+        return _matches[key]
+    ids = [int(r[0]) for r in conn.execute(
+        "SELECT rowid FROM record_search WHERE record_search MATCH ? LIMIT ?",
+        (fts, limit + 1))]
+    found = ids if len(ids) <= limit else None
+    if len(_matches) > 32:
+        _matches.clear()
+    _matches[key] = found
+    return found
+
+
+def broad_search(conn: Connection, fts: str, limit: int | None = None) -> bool:
+    """True when the search matches more than ``limit`` (default SORT_LIMIT) records."""
+    return search_ids(conn, fts, limit) is None
 
 
 def _page(conn: Connection, f: Filters, today: date, sort: str, descending: bool,
@@ -152,11 +177,11 @@ def _page(conn: Connection, f: Filters, today: date, sort: str, descending: bool
         raise InputError("records.bad_page_size", n=n, maximum=MAX_PAGE)
     _order(sort, descending)
     fts = search_index.match(f.text)
-    driven = fts is not None and (sort == "id" or broad_search(conn, fts))
-    used = "id" if driven else sort
+    matched = None if fts is None or sort == "id" else search_ids(conn, fts)
+    used = "id" if fts is not None and matched is None else sort
     if key is not None and len(key) != len(SORTS[used]):
         key = None  # the sort changed under a key of another order: start again
-    raw = _fetch(conn, f, today, used, descending, key, n, forward, fts, driven)
+    raw = _fetch(conn, f, today, used, descending, key, n, forward, fts, matched)
     more = len(raw) > n
     raw = raw[:n]
     if not forward:
@@ -259,11 +284,18 @@ def count(conn: Connection, f: Filters, today: date, cap: int = COUNT_CAP) -> Co
         return Count(known, True)
     conds, params = where(conn, f, today)
     fts = search_index.match(f.text)
-    if fts is not None:
-        conds.append("r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?)")
-        params.append(fts)
+    if fts is not None:  # at most cap+1 matches are read: beyond that the count is "≥ cap"
+        conds.append("r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?"
+                     " LIMIT ?)")
+        params.extend([fts, cap + 1])
     where_sql = (" WHERE " + " AND ".join(conds)) if conds else ""
     row = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM records r{where_sql} LIMIT ?)",
                        (*params, cap + 1)).fetchone()
     n = int(row[0])
+    if fts is not None and n <= cap:
+        found = conn.execute("SELECT count(*) FROM (SELECT rowid FROM record_search"
+                             " WHERE record_search MATCH ? LIMIT ?)", (fts, cap + 1)
+                             ).fetchone()[0]
+        if found > cap:  # the filters saw only the first cap+1 matches
+            return Count(n, False)
     return Count(min(n, cap), n <= cap)

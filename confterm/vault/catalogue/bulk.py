@@ -113,7 +113,7 @@ class BulkWriter:
     def add(self, v: dict[str, Any], labels: Iterable[str] = (), tokens: str | None = None) -> int:
         """Queue one record (values as record_input.clean returns them); returns its id.
 
-        ``tokens``: search_terms.index_tokens of "title archive_no", when already computed
+        ``tokens``: search_index.record_part(title, archive_no), when already computed
         (the import's reader process does that work in parallel).
         """
         if not self._triggers and self.next_id == self.first_id:

@@ -126,3 +126,11 @@ def one_value(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Any:
 def setting(conn: Connection, key: str, default: str) -> str:
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return str(row[0]) if row else default
+
+
+def state_key(conn: Connection) -> tuple[int, str, int]:
+    """Identifies a connection's data as of now, for small caches of derived facts: the
+    connection (its object and file: ids are reused after a close) and how many changes it
+    has made. Any write of this connection gives a new key."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return id(conn), str(row[2]) if row else "", conn.total_changes

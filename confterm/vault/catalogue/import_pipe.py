@@ -6,8 +6,9 @@ document cost about the same CPU time, and Python runs one thread at a time, so 
 another process. That process is a fresh interpreter (``python -m`` this module), not a
 fork: it never holds a copy of the unlocked vault's keys, and it does not depend on how
 the parent was started. It reads the options from stdin and writes pickled messages to
-stdout: validated chunks with the search tokens of each row's title and archive number.
-Small files are read in-process (starting an interpreter costs more than it saves).
+stdout: validated chunks with each row's retention end and the search tokens of its title
+and archive number (search_index.record_part). Small files are read in-process (starting
+an interpreter costs more than it saves).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from confterm.errors import ConftermError, InputError
-from confterm.vault import search_terms
 from confterm.vault.catalogue.retention_sync import Calculator
+from confterm.vault.catalogue.search_index import record_part
 from confterm.vault.importing.model import CatalogueRow, Chunk, ImportOptions, Problem
 from confterm.vault.importing.reader import CatalogueReader
 from confterm.vault.retention_rules import rules_by_category
@@ -42,7 +43,7 @@ _fields = attrgetter(*ROW_FIELDS)
 
 
 def _docs(chunk: Chunk) -> list[str]:
-    return [search_terms.index_tokens(f"{r.title} {r.archive_no}") for r in chunk.rows]
+    return [record_part(r.title, r.archive_no) for r in chunk.rows]
 
 
 def _ends(chunk: Chunk, calc: Calculator) -> list[str]:

@@ -1,11 +1,14 @@
-"""Feeds the contentless FTS5 table ``record_search`` with :mod:`search_terms` tokens.
+"""Feeds the contentless FTS5 table ``record_search`` and turns what a person types into
+a MATCH expression.
 
-A record's document is the tokens of its title and archive number followed by those of
-its client's name and credit code. The client part is the same for every record of a
-client, so it is computed once per client and appended (thin adapter over
-``search_terms.index_tokens``: duplicate unigrams or ``ALL`` tokens across the two parts
-change nothing in what matches, and phrases never span the parts because each part
-ends runs with ``ALL``). That halves the Python cost per record on import.
+A record's document has two token spaces. Its title and its client's name are the
+character pairs and characters of :mod:`confterm.vault.search_terms`; its archive number
+and its client's credit code are the trigram-based tokens of :mod:`code_terms` (digit runs
+as pairs made number searches slow: see that module). Each query word must be found in
+one of the four fields: ``(title/name phrase OR code phrase)``, AND-ed over the words.
+
+The client part of the document (name and code) is the same for all of a client's
+records, so it is computed once per client.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from confterm.vault import search_terms
+from confterm.vault.catalogue import code_terms
 from confterm.vault.catalogue.common import chunks, placeholders
 from confterm.vault.store import Connection
 
@@ -29,16 +33,21 @@ class ClientTokens:
         if cached is None:
             row = self.conn.execute("SELECT name, credit_code FROM clients WHERE id = ?",
                                     (client_id,)).fetchone()
-            cached = search_terms.index_tokens(f"{row[0]} {row[1]}") if row else ""
+            cached = client_part(row[0], row[1]) if row else ""
             self._cache[client_id] = cached
         return cached
 
-    def put(self, client_id: int, name: str, code: str) -> None:
-        self._cache[client_id] = search_terms.index_tokens(f"{name} {code}")
+
+def client_part(name: str, code: str) -> str:
+    return search_terms.index_tokens(name) + " " + code_terms.index_tokens(code)
 
 
-def document(title: str, archive_no: str, client_part: str) -> str:
-    return search_terms.index_tokens(f"{title} {archive_no}") + " " + client_part
+def record_part(title: str, archive_no: str) -> str:
+    return search_terms.index_tokens(title) + " " + code_terms.index_tokens(archive_no)
+
+
+def document(title: str, archive_no: str, client_tokens: str) -> str:
+    return record_part(title, archive_no) + " " + client_tokens
 
 
 def index(conn: Connection, rows: Iterable[tuple[int, str, str, int]],
@@ -80,7 +89,13 @@ def reindex_client(conn: Connection, client_id: int, batch: int = 5000) -> None:
 
 
 def match(text: str | None) -> str | None:
-    """The FTS5 expression for what a person typed, or None when there is nothing to find."""
+    """The FTS5 expression for what a person typed, or None when there is nothing to find.
+
+    Never raises and never passes the person's text to FTS5's query syntax: every word
+    becomes quoted phrases of our own tokens.
+    """
     if text is None or not search_terms.searchable(text):
         return None
-    return search_terms.match_query(text)
+    words = dict.fromkeys(search_terms.fold(text).split())
+    return " AND ".join(f"({search_terms.match_query(w)} OR {code_terms.phrase(w)})"
+                        for w in words)

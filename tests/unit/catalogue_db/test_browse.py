@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from confterm.vault.catalogue import browse, importer
+from confterm.vault.catalogue import browse, importer, plan
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.importing.export import write_csv
 from confterm.vault.importing.model import CatalogueRow
@@ -122,3 +122,14 @@ def test_broad_search_pages_in_catalogue_order(cat: VaultSession, filled: list[i
     page = cat.call(lambda ctx: browse.page_after(ctx.conn, Filters(text="账"), TODAY, None,
                                                   5, "title"))
     assert page.sort == "id"
+
+
+@pytest.mark.parametrize("sort", ["archive_no", "title", "client", "fiscal_year"])
+def test_walking_the_sort_index_gives_the_same_pages(cat: VaultSession, filled: list[int],
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     sort: str) -> None:
+    f = Filters(year_from=2011, year_to=2014, category="voucher")
+    planned = [r.id for r in _walk(cat, sort, f)]
+    monkeypatch.setattr(plan, "FORCE_ABOVE", 0)  # every filter counts as broad
+    plan._cache.clear()
+    assert [r.id for r in _walk(cat, sort, f)] == planned and planned

@@ -1,0 +1,67 @@
+"""Search tokens for archive numbers and credit codes: their own token space, with trigrams.
+
+Why: archive numbers and credit codes are long runs of digits and a few letters. As the
+character pairs of :mod:`confterm.vault.search_terms`, every record holds the pairs 00, 01,
+20, 19 ... many times over, so a query such as 0499999 is a phrase of pairs that all occur
+in nearly every record and FTS5 must check positions in most of a million documents
+(~0.1-0.5 s). Here those two fields get tokens of their own: for each value its
+*trigrams* in order (a run, ended by ``SEP``), plus its distinct pairs and characters. A
+query term of three or more characters is the phrase of its trigrams (1,000 digit
+trigrams instead of 100 pairs: co-occurrence, and so the work, drops by orders of
+magnitude); a term of two or one character is one pair or character token.
+
+Exactness is as in search_terms: text and query are folded alike (``search_terms.fold``),
+every character becomes one piece (itself for a-z and 0-9, else ``ω<hex>ω``), pieces are
+prefix-free, and a phrase of consecutive trigrams matches exactly where the term occurs
+within one value. Every token starts with ``PREFIX`` = ``ωqω``, which search_terms never
+produces (its escapes hold hex digits only), so the two token spaces never mix.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from confterm.vault.search_terms import MARK, fold
+
+PREFIX = f"{MARK}q{MARK}"
+SEP = PREFIX + MARK
+_piece_cache: dict[str, str] = {}
+
+
+def _piece(ch: str) -> str:
+    piece = _piece_cache.get(ch)
+    if piece is None:
+        plain = ("a" <= ch <= "z") or ("0" <= ch <= "9")
+        piece = _piece_cache[ch] = ch if plain else f"{MARK}{ord(ch):x}{MARK}"
+    return piece
+
+
+def pieces(text: str) -> list[str]:
+    return [_piece(ch) for ch in fold(text) if not ch.isspace()]
+
+
+def _trigrams(p: list[str]) -> list[str]:
+    return [PREFIX + p[i] + p[i + 1] + p[i + 2] for i in range(len(p) - 2)]
+
+
+def index_tokens(*values: str) -> str:
+    """Tokens of archive numbers / credit codes for the FTS5 column."""
+    runs: list[str] = []
+    pairs: dict[str, None] = {}
+    singles: dict[str, None] = {}
+    for value in values:
+        p = pieces(value)
+        if len(p) >= 3:
+            runs.extend(_trigrams(p))
+            runs.append(SEP)
+        pairs.update(dict.fromkeys(PREFIX + a + b for a, b in pairwise(p)))
+        singles.update(dict.fromkeys(PREFIX + a for a in p))
+    return " ".join([*runs, *pairs, *singles])
+
+
+def phrase(term: str) -> str:
+    """The FTS5 phrase finding ``term`` (one word, no spaces) inside a code field."""
+    p = pieces(term)
+    if len(p) >= 3:
+        return '"' + " ".join(_trigrams(p)) + '"'
+    return '"' + PREFIX + "".join(p) + '"'
