@@ -31,6 +31,7 @@ BENCH_PASSPHRASE = "benchmark vault passphrase"
 FIGURE_MODULES: list[str] = [
     "confterm.bench.core_figures",
     "confterm.bench.destruction_figures",
+    "confterm.bench.report_figures",
 ]
 
 
