@@ -22,7 +22,9 @@ from confterm.errors import ConftermError, InputError
 from confterm.i18n import t
 from confterm.screens.base import ConftermScreen
 from confterm.unlocking import in_thread, run_secret
+from confterm.vault import people
 from confterm.vault.destruction import history
+from confterm.vault.presence import Presence
 from confterm.vault.reporting import kinds, produce, run
 from confterm.vault.reporting.recovery import check_recovery_key
 from confterm.vault.secrets import wipe
@@ -63,6 +65,7 @@ class ReportsScreen(ConftermScreen):
         self.kinds: list[str] = []
         self.made: run.Generated | None = None
         self.generating = False
+        self.cosigners: list[Presence] = []
 
     def compose(self) -> ComposeResult:
         yield TopBar(t("reporting.ui.area"))
@@ -70,6 +73,7 @@ class ReportsScreen(ConftermScreen):
             yield OptionList(id="rp-kinds")
             with Vertical(id="rp-right"):
                 yield ReportOptionsForm()
+                yield Static(t("reporting.ui.no_cosigners"), id="rp-cosigners")
                 with Horizontal(id="rp-progress-row"):
                     yield ProgressBar(total=len(run.STEPS), show_eta=False, id="rp-progress")
                     yield Static("", id="rp-step")
@@ -137,8 +141,13 @@ class ReportsScreen(ConftermScreen):
             self.made = None
             self.query_one("#rp-facts", Static).update(t("reporting.ui.working"))
             session = self.session
-            self.made = await in_thread(run.generate, session, options, (), self._progress)
+            role = t("reporting.r.cosigner", options.lang)
+            signers = [(p, role, t("reporting.ui.cosign_opinion", options.lang))
+                       for p in self.cosigners]
+            self.made = await in_thread(run.generate, session, options, signers,
+                                        self._progress)
             self.show_facts(self.made)
+            self.dispose_cosigners()  # each signed this report; a next one needs them again
         except ConftermError as exc:
             self._show_progress(0, "failed", {})
             facts = self.query_one("#rp-facts", Static)
@@ -164,6 +173,44 @@ class ReportsScreen(ConftermScreen):
         facts.set_class(bool(made.missing), "warn")
         lines.append(t("reporting.ui.facts_next"))
         facts.update("\n".join(lines))
+
+    # ---- co-signers -----------------------------------------------------------------
+
+    @work(exclusive=True, group="cosign", exit_on_error=False)
+    async def action_cosign(self) -> None:
+        from confterm.dialogs.step_up import StepUpDialog
+
+        found = await self.app.push_screen_wait(StepUpDialog(
+            people.ROLES, t("reporting.ui.cosign_purpose")))
+        if found is None:
+            return
+        if found.name == self.session.person.name or \
+                any(p.name == found.name for p in self.cosigners):
+            found.dispose()
+            self.notify(t("reporting.cosigner_is_generator", person=found.name)
+                        if found.name == self.session.person.name
+                        else t("reporting.ui.cosigner_twice", person=found.name),
+                        severity="error")
+            return
+        self.cosigners.append(found)
+        self.show_cosigners()
+
+    def show_cosigners(self) -> None:
+        names = t("ui.list_sep").join(p.name for p in self.cosigners)
+        self.query_one("#rp-cosigners", Static).update(
+            t("reporting.ui.cosigners", names=names) if names
+            else t("reporting.ui.no_cosigners"))
+
+    def dispose_cosigners(self) -> None:
+        for presence in self.cosigners:
+            presence.dispose()
+        self.cosigners = []
+        if self.is_mounted:
+            self.show_cosigners()
+
+    def on_unmount(self) -> None:
+        for presence in self.cosigners:  # locked or left: their keys go now
+            presence.dispose()
 
     # ---- handing it over ------------------------------------------------------------
 
@@ -220,6 +267,7 @@ def _declare() -> None:
         Command("reports.save", "reporting.ui.cmd.save", "ctrl+s", "screen.save", scope),
         Command("reports.verify", "reporting.ui.cmd.verify", "ctrl+f", "screen.verify_code",
                 scope),
+        Command("reports.cosign", "reporting.ui.cmd.cosign", "ctrl+n", "screen.cosign", scope),
     ):
         declare(command)
 

@@ -4,6 +4,7 @@ again by its short code and see that it still verifies and extends its checkpoin
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -140,3 +141,37 @@ async def test_print_dialog_says_when_cups_cannot_print(make_app: MakeApp,
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, PrintDialog) and app.screen.loaded)
         assert "not running" in screen_text(app) or "CUPS" in screen_text(app)
+
+
+async def test_a_co_signer_steps_up_and_signs_the_manifest(make_app: MakeApp) -> None:
+    from confterm.dialogs.step_up import StepUpDialog
+    from confterm.reports.verify import verify_pdf
+    from confterm.vault.reporting import pki_store
+    from tests.ui.conftest import APPROVER
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot, ADMIN)
+        screen = await _open_reports(pilot)
+        await _choose(pilot, screen, "inventory", "移交")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepUpDialog) and app.screen.loaded)
+        dialog: Any = app.screen
+        dialog.query_one("#step-up-people").highlighted = dialog.people.index(APPROVER.name)
+        field = dialog.query_one("#step-up-pass")
+        field.value = APPROVER.passphrase
+        field.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen and len(screen.cosigners) == 1)
+        presence = screen.cosigners[0]
+        assert APPROVER.name in screen_text(app)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: screen.made is not None, timeout=30)
+        assert not presence.active  # the key is wiped once it has signed
+        assert app.session is not None
+        ca = app.session.call(pki_store.ca_certificate)
+        # pyHanko runs its own event loop: never validate on the UI's loop (see report)
+        result = await asyncio.to_thread(verify_pdf, screen.made.produced.pdf, ca)
+        assert result.valid, result.messages()
+        assert [(s.name, s.signature_ok) for s in result.signers] == [
+            (ADMIN.name, True), (APPROVER.name, True)]

@@ -5,6 +5,7 @@ PDF that verifies against the vault's own CA."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from report_tools import need, run, squash
@@ -100,3 +101,14 @@ def test_the_pki_is_created_once_and_audited(demo: VaultSession) -> None:
     sealed = demo.call(lambda ctx: bytes(ctx.conn.execute(
         "SELECT signing_key FROM report_pki").fetchone()[0]))
     assert b"PRIVATE KEY" not in sealed  # stored sealed, never as PEM
+
+
+def test_an_independent_validator_accepts_the_vault_signature(demo: VaultSession,
+                                                              tmp_path: Path) -> None:
+    need("pdfsig")
+    made = generate(demo, "appraisal", "zh_CN")
+    path = tmp_path / "appraisal.pdf"
+    path.write_bytes(made.produced.pdf)
+    out = run("pdfsig", str(path))
+    assert "Signature is Valid." in out and "Total document signed" in out
+    assert "ECDSA" in out or "P-256" in out or "SHA-256" in out
