@@ -212,7 +212,7 @@ def finalize(ctx: Ctx, session_id: int, needles: list[bytes] | None = None
             pages = scrub.scrub(ctx.conn, db_path, bytes(key), result.hits)
         finally:
             wipe(key)
-        result = verify.run(ctx, session_id, needles)
+        result = verify.recheck(ctx, result, needles)
         result.scrubbed_pages = pages
         result.remediated = first - result.residues
     if result.residues and set(result.where) <= {"unknown"} and not reclaimed:

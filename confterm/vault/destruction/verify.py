@@ -18,7 +18,7 @@ memory too: the physical scan then cannot search for them, and the result says s
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from confterm.vault import store
 from confterm.vault.destruction import pagescan, purge
@@ -124,6 +124,11 @@ def run(ctx: Ctx, session_id: int, needles: list[bytes] | None,
     result.db_pages, result.wal_frames = report.db_pages, report.wal_frames
     result.wal_bytes, result.key_ok = report.wal_bytes, report.key_ok
     result.controls_found = len(report.controls_found)
+    return _judge(ctx, result, report, unique, classify)
+
+
+def _judge(ctx: Ctx, result: Verification, report: pagescan.ScanReport, unique: list[bytes],
+           classify: bool) -> Verification:
     places: set[str] = set()
     residue: set[int] = set()
     for n, index in enumerate(sorted(report.found)):
@@ -142,3 +147,17 @@ def run(ctx: Ctx, session_id: int, needles: list[bytes] | None,
     result.ok = (not result.logical_problems and result.key_ok and result.residues == 0
                  and (result.controls == 0 or result.controls_found > 0))
     return result
+
+
+def recheck(ctx: Ctx, first: Verification, needles: list[bytes] | None) -> Verification:
+    """After a scrub: search again only the pages that held values. The first, full scan
+    proved every other page clean, and the scrub wrote no other page."""
+    unique = sorted(set(needles or []))
+    key = ctx.session.data_key_copy()
+    try:
+        report = pagescan.scan(ctx.session.path / store.DB_NAME, bytes(key), unique,
+                               only=first.hits)
+    finally:
+        wipe(key)
+    result = replace(first, hits={}, residues=0, shared=0, where=[])
+    return _judge(ctx, result, report, unique, classify=True)
