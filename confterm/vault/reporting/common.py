@@ -32,6 +32,11 @@ def stamp(ctx: Ctx) -> str:
     return ctx.now().astimezone().isoformat(timespec="seconds")
 
 
+def utc_stamp(ctx: Ctx) -> str:
+    """Now, stored as the audit trail stores moments (UTC text)."""
+    return ctx.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def local_time(utc_text: str | None) -> str:
     """A stored UTC moment as the custodian's local 'YYYY-MM-DD HH:MM'."""
     if not utc_text:

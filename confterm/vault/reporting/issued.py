@@ -77,8 +77,9 @@ class StoredCheck:
         return self.verifies and self.checkpoint_ok
 
 
-def _row_by_code(ctx: Ctx, code: str) -> tuple[Any, ...]:
+def _row_by_code(ctx: Ctx, code: str) -> tuple[tuple[Any, ...], codes.QrPayload | None]:
     text = code.strip()
+    qr = None
     if text.upper().startswith(codes.QR_PREFIX + ":"):
         qr = codes.QrPayload.decode(text)
         row = ctx.conn.execute(f"SELECT {_COLUMNS} FROM issued_reports WHERE digest = ?",
@@ -89,12 +90,23 @@ def _row_by_code(ctx: Ctx, code: str) -> tuple[Any, ...]:
                                " ORDER BY id DESC", (key,)).fetchone()
     if row is None:
         raise InputError("reporting.code_unknown", code=text[:60])
-    return tuple(row)
+    return tuple(row), qr
 
 
 def lookup(ctx: Ctx, code: str) -> StoredCheck:
-    """The issued report a short code or QR payload names, checked again now."""
-    return check_row(ctx, _row_by_code(ctx, code))
+    """The issued report a short code or QR payload names, checked again now. A scanned
+    QR code's own signature must be the generator's signature over the stored digest."""
+    row, qr = _row_by_code(ctx, code)
+    result = check_row(ctx, row)
+    if qr is not None:
+        manifest = json.loads(str(row[7]))
+        key_hex = (manifest.get("generated_by") or {}).get("public_key")
+        good = isinstance(key_hex, str) and \
+            signature_valid(bytes.fromhex(key_hex), qr.digest, qr.signature)
+        if not good or qr.report_id != result.report_id:
+            result.problems.append(Problem("reports.verify.qr_signature_invalid",
+                                           {"report_id": qr.report_id}))
+    return result
 
 
 def by_digest(ctx: Ctx, digest: bytes) -> StoredCheck | None:

@@ -13,7 +13,7 @@ from confterm.errors import DamageError
 from confterm.reports import pki
 from confterm.reports.engine import SigningMaterial
 from confterm.vault import keys
-from confterm.vault.reporting.common import vault_name
+from confterm.vault.reporting.common import utc_stamp, vault_name
 from confterm.vault.secrets import wipe
 from confterm.vault.session import Ctx
 
@@ -48,7 +48,7 @@ def _create(ctx: Ctx) -> None:
             "INSERT INTO report_pki(id, ca_cert, ca_key, signing_cert, signing_key, created_at,"
             " created_by) VALUES (1, ?, ?, ?, ?, ?, ?)",
             (authority.ca_cert, ca_key, authority.signing_cert, signing_key,
-             ctx.now().isoformat(), ctx.actor.name))
+             utc_stamp(ctx), ctx.actor.name))
         ctx.audit("report.pki_create", "report_pki", 1,
                   {"ca_fingerprint": pki.certificate_fingerprint(authority.ca_cert)})
 

@@ -23,7 +23,7 @@ from confterm.reports.engine import ProducedReport, SigningMaterial, produce_rep
 from confterm.reports.manifest import SIGNING_CONTEXT, canonical, digest_of, manifest_of
 from confterm.reports.model import Person, Report, SignatureBlock, Table
 from confterm.vault.reporting import kinds, pki_store
-from confterm.vault.reporting.common import generator_signature
+from confterm.vault.reporting.common import generator_signature, utc_stamp
 from confterm.vault.reporting.glyphs import Missing, where_missing
 from confterm.vault.reporting.recovery import WITHHELD
 from confterm.vault.secrets import wipe
@@ -177,7 +177,7 @@ def record_delivery(ctx: Ctx, issued_id: int, kind: str, target: str, purpose: s
             "INSERT INTO report_deliveries(issued_id, kind, target, copies, job_id, detail,"
             " purpose, at, actor, audit_seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (issued_id, kind, target, copies, job_id, detail[:200], purpose,
-             ctx.now().isoformat(), ctx.actor.name, seq))
+             utc_stamp(ctx), ctx.actor.name, seq))
     return seq
 
 

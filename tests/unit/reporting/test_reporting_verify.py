@@ -116,3 +116,19 @@ def test_short_code_lookup_and_typos(monkeypatch: pytest.MonkeyPatch, demo_vault
         other = codes.short_code(bytes(32))
         with pytest.raises(Exception, match="issued no report"):
             session.call(issued.lookup, other)
+
+
+def test_a_scanned_qr_code_finds_the_report_and_its_signature_is_checked(
+        demo_vault: Path) -> None:
+    from tests.unit.reporting.reporting_tools import generate
+
+    session = open_as(demo_vault)
+    with session:
+        made = generate(session, "appraisal")
+        found = session.call(issued.lookup, made.produced.qr_payload)
+        assert found.valid and found.short_code == made.issued.short_code
+        qr = codes.QrPayload.decode(made.produced.qr_payload)
+        forged = codes.QrPayload(qr.report_id, qr.digest, bytes(64)).encode()
+        found = session.call(issued.lookup, forged)
+        assert not found.valid
+        assert any(p.key == "reports.verify.qr_signature_invalid" for p in found.problems)
