@@ -10,6 +10,7 @@ audited call each would take minutes to make), and the file goes through the rea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from confterm.vault.catalogue.common import stamp
@@ -31,12 +32,18 @@ def catalogue_rows(count: int, seed: int = 0) -> Iterator[CatalogueRow]:
         yield from rows
 
 
-def write_file(path: Path, count: int, encoding: str = "utf-8-sig") -> list[str]:
-    """Write ``count`` rows to ``path``; returns the box barcodes they use, in order."""
+def write_file(path: Path, count: int, encoding: str = "utf-8-sig", tag: str = "") -> list[str]:
+    """Write ``count`` rows to ``path``; returns the box barcodes they use, in order.
+
+    ``tag`` prefixes archive numbers and box barcodes, so a second batch can be added to a
+    vault that already holds one (the generator is deterministic).
+    """
     boxes: dict[str, None] = {}
 
     def rows() -> Iterator[CatalogueRow]:
         for row in catalogue_rows(count):
+            if tag:
+                row = replace(row, archive_no=tag + row.archive_no, location=tag + row.location)
             boxes[row.location] = None
             yield row
 
@@ -63,11 +70,13 @@ def make_boxes(ctx: Ctx, barcodes: list[str]) -> int:
             return found
 
         per_cabinet = BOXES_PER_SHELF * SHELVES_PER_CABINET
+        first_room = int(conn.execute("SELECT count(*) FROM locations WHERE kind = 'room'"
+                                      ).fetchone()[0]) + 1
         rows = []
         for n, code in enumerate(barcodes):
             cab_no = n // per_cabinet
             room = place("room", cab_no // CABINETS_PER_ROOM, None,
-                         f"档案室{cab_no // CABINETS_PER_ROOM + 1}")
+                         f"档案室{cab_no // CABINETS_PER_ROOM + first_room}")
             cabinet = place("cabinet", cab_no, room, f"密集架{cab_no + 1:04d}")
             shelf = place("shelf", n // BOXES_PER_SHELF, cabinet,
                           f"第{n // BOXES_PER_SHELF % SHELVES_PER_CABINET + 1}层")

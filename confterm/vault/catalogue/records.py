@@ -85,7 +85,7 @@ def create(ctx: Ctx, data: RecordInput) -> int:
         holds.cover_new_records(conn, [record_id], local_today(ctx))
         shown = {k: v for k, v in values.items() if k not in ("created_at", "updated_at")}
         ctx.audit("record.create", "record", record_id,
-                  {**shown, "labels": sorted(data.labels)})
+                  {**_without_notes(shown), "labels": sorted(data.labels)})
         return record_id
 
 
@@ -122,9 +122,20 @@ def update(ctx: Ctx, record_id: int, expected_version: int | None,
                          " WHERE id = ?", (*(after[k] for k in delta), stamp(ctx), record_id))
         _after_change(ctx, conn, record_id, delta)
         ctx.audit("record.update", "record", record_id,
-                  {"archive_no": cleaned["archive_no"], "changes": delta,
+                  {"archive_no": cleaned["archive_no"], "changes": _without_notes(delta),
                    **_retention_note(before, conn, record_id)})
         return raw(conn, record_id)
+
+
+def _without_notes(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Notes are free text that may name people; the hash-chained audit trail can never
+    forget, and a destroyed record's notes must not outlive it there. So audit events say
+    only whether notes are present (create) or that they changed (update)."""
+    out = dict(values)
+    if "notes" in out:
+        out["notes"] = {"changed": True} if isinstance(out["notes"], dict) \
+            else {"present": bool(out["notes"])}
+    return out
 
 
 def _after_change(ctx: Ctx, conn: Connection, record_id: int, delta: Mapping[str, Any]) -> None:
