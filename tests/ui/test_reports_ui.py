@@ -175,3 +175,24 @@ async def test_a_co_signer_steps_up_and_signs_the_manifest(make_app: MakeApp) ->
         assert result.valid, result.messages()
         assert [(s.name, s.signature_ok) for s in result.signers] == [
             (ADMIN.name, True), (APPROVER.name, True)]
+
+
+async def test_recovery_sheet_needs_a_key_that_checks_out(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot, ADMIN)
+        screen = await _open_reports(pilot)
+        await _choose(pilot, screen, "recovery-sheet", "补打")
+        field = screen.query_one("#rp-recovery")
+        assert field.display and field.password
+        facts = screen.query_one("#rp-facts")
+        field.value = "ABCD"
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: "malformed" in str(facts.render()))
+        assert field.value == ""  # taken out of the field at once
+        from confterm.vault import keys
+
+        field.value = keys.new_recovery_key().decode()  # well formed, not this vault's
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: "Wrong recovery key" in str(facts.render()), timeout=20)
+        assert screen.made is None

@@ -143,3 +143,20 @@ def test_purpose_and_copies_are_checked(demo: VaultSession) -> None:
     made = generate(demo, "appraisal", "en")
     with pytest.raises(InputError, match="copies"):
         deliver.print_report(demo, made.issued, made.produced.pdf, None, 0, PURPOSE)
+
+
+def test_cli_print_with_the_scheduler_down_is_one_sentence_and_audited(
+        monkeypatch: pytest.MonkeyPatch, demo_vault: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from report_tools import need
+
+    need("lp", "lpstat")
+    monkeypatch.setenv("CUPS_SERVER", "127.0.0.1:9")
+    code = cli(monkeypatch, demo_vault, "report", "appraisal", "--print", "--copies", "2",
+               "--purpose", PURPOSE)
+    err = capsys.readouterr().err
+    assert code == 2 and "not running" in err and "Traceback" not in err
+    session = open_as(demo_vault)
+    with session:
+        failed = _events(session, "report.print_failed")
+        assert failed and failed[-1]["purpose"] == PURPOSE and failed[-1]["copies"] == 2
