@@ -172,6 +172,9 @@ class AuditList(ScrollView, can_focus=True):
             if generation == self._generation:
                 self._resize()
                 self.post_message(self.Highlighted(self.rows.get(self.cursor)))
+                if not self.filtered and self.cursor not in self.rows \
+                        and abs(self.cursor - index) > MARGIN:
+                    self._need(self.cursor)  # the cursor moved on while this was fetched
 
         self.run_worker(fetch(), group="audit-fetch", exit_on_error=False)
 
@@ -210,8 +213,9 @@ class AuditList(ScrollView, can_focus=True):
             self.scroll_to(y=index, animate=False)
         elif index >= top + self.size.height:
             self.scroll_to(y=index - self.size.height + 1, animate=False)
-        if self.filtered and self.more and index >= self.count - 1:
-            self._need(index)
+        if (self.filtered and self.more and index >= self.count - 1) or \
+                (not self.filtered and index not in self.rows):
+            self._need(index)  # do not wait for a render to notice (it may not come yet)
         self.refresh()
         self.post_message(self.Highlighted(self.rows.get(index)))
 
