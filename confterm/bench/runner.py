@@ -32,6 +32,7 @@ FIGURE_MODULES: list[str] = [
     "confterm.bench.core_figures",
     "confterm.bench.destruction_figures",
     "confterm.bench.report_figures",
+    "confterm.bench.browser_figures",
 ]
 
 

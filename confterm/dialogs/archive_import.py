@@ -67,6 +67,7 @@ class ImportDialog(ConftermDialog[int | None]):
         self.checked: str | None = None  # the file a clean dry run was made of
         self.progress: tuple[int, int | None] = (0, None)
         self.result: ImportResult | None = None
+        self.runs = 0  # finished checks and imports (tests wait on it)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -184,6 +185,7 @@ class ImportDialog(ConftermDialog[int | None]):
             return
         finally:
             self.busy = False
+            self.runs += 1
             bar.display = False
             self.query_one("#import-check", Button).disabled = False
             self.query_one("#import-close", Button).disabled = False

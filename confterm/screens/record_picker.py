@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from confterm.commands import Command, declare
 from confterm.i18n import t
@@ -111,6 +111,13 @@ class RecordPicker(ConftermDialog[PickedRecords | None]):
     @on(LazyList.Selected)
     def _enter(self) -> None:
         self.action_pick()
+
+    def action_cancel(self) -> None:
+        """Esc in the search box goes back to the list; Esc in the list cancels."""
+        if isinstance(self.focused, Input):
+            self.browser.records.focus()
+            return
+        self.dismiss(None)
 
     def action_focus_search(self) -> None:
         self.query_one("#browser-search").focus()

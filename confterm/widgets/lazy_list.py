@@ -23,6 +23,7 @@ rows can be marked (multi-select) with space.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -136,6 +137,7 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
         self._generation = 0
         self._busy = False
         self.fetches = 0  # pages read since the last reset (tests and the benchmark)
+        self.first_page_at = 0.0  # perf_counter when the last reset's first page arrived
 
     # ---- what subclasses provide ---------------------------------------------------
 
@@ -168,6 +170,7 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
         if generation != self._generation:
             return
         self._store(0, first)
+        self.first_page_at = time.perf_counter()
         self.count = len(first.rows) + (1 if first.more_after else 0)
         self.exact = not first.more_after
         self._resize()
@@ -254,6 +257,14 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
         finally:
             self._busy = False
 
+    def _prefetch(self) -> None:
+        """Read the page a screen above and below the window ahead of time, so paging on
+        usually finds its rows already here (the read happens after this frame)."""
+        top, height = int(self.scroll_offset.y), self.size.height
+        for row in (top - height, top + 2 * height):
+            if 0 <= row < self.count and row // PAGE not in self._pages:
+                self._need(row // PAGE)
+
     def _visible(self, page: int) -> bool:
         top = int(self.scroll_offset.y)
         first, last = top // PAGE, (top + self.size.height) // PAGE
@@ -293,6 +304,7 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
         width = self.scrollable_content_region.width
         columns = self.columns(width - 2)
         if y == 0:
+            self._prefetch()
             style = self.get_component_rich_style("lazy-list--header")
             text = "  " + lay_out(columns, self.header_cells(columns), width - 2)
             return Strip([Segment(text, style)], width)
@@ -305,7 +317,7 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
             style = self.get_component_rich_style("lazy-list--pending")
             return Strip([Segment(fit("  " + self.LOADING, width), style)], width)
         marked = self.row_id(row) in self.marks
-        text = ("● " if marked else "  ") + lay_out(columns, self.cells(row, columns), width - 2)
+        text = ("* " if marked else "  ") + lay_out(columns, self.cells(row, columns), width - 2)
         style = self.row_style(row)
         if marked:
             style += self.get_component_rich_style("lazy-list--marked")

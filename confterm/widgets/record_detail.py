@@ -44,15 +44,14 @@ def detail_rows(d: RecordDetail) -> list[tuple[str, Text | str]]:
     client = f"{d.client.name}（{d.client.credit_code}）" if lang == "zh_CN" \
         else f"{d.client.name} ({d.client.credit_code})"
     rows: list[tuple[str, Text | str]] = [
-        ("archive_no", str(v["archive_no"])), ("title", str(v["title"])), ("client", client),
-        ("deregistered", d.client.deregistered_on or ""),
-        ("category", d.rule.name()), ("period", d.rule.period_text()),
-        ("basis", d.rule.basis()), ("ends", Text(end_text, style="bold")),
-        ("status", status),
-    ]
+        ("archive_no", str(v["archive_no"])), ("title", str(v["title"])), ("status", status),
+        ("ends", Text(end_text, style="bold"))]
     for reason in d.assessment.reasons:
         rows.append(("why", "·" + reason.text()))
     rows += [
+        ("client", client), ("deregistered", d.client.deregistered_on or ""),
+        ("category", d.rule.name()), ("period", d.rule.period_text()),
+        ("basis", d.rule.basis()),
         ("fiscal_year", str(v["fiscal_year"] or "")), ("years", _years(v)),
         ("volume_no", str(v["volume_no"] or "")), ("books", str(v["books"] or "")),
         ("pages", str(v["pages"] or "")), ("medium", t(f"catalogue.medium.{v['medium']}")),
