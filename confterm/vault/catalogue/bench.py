@@ -10,6 +10,7 @@ returns plain samples; :func:`figures` adapts them to the bench harness (module 
 from __future__ import annotations
 
 import csv
+import os
 import resource
 import sqlite3
 import statistics
@@ -64,10 +65,25 @@ def build(session: VaultSession, rows: int, workdir: Path,
     say(f"catalogue: {len(boxes):,} boxes")
     session.call(bench_data.make_boxes, boxes)
     say("catalogue: importing")
+    before = _cpu()
     result = session.call(importer.import_file, path)
     if not result.ok:
         raise RuntimeError(f"bench import failed: {[p.text() for p in result.problems[:3]]}")
+    after = _cpu()
+    LAST_IMPORT_CPU.update(vault_us_per_row=(after[0] - before[0]) / rows * 1e6,
+                           reader_us_per_row=(after[1] - before[1]) / rows * 1e6,
+                           load=os.getloadavg()[0])
     return path, result.seconds
+
+
+LAST_IMPORT_CPU: dict[str, float] = {}
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds of this process and of its finished children (the reader process)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def plain_sqlite_baseline(path: Path, workdir: Path) -> float:
@@ -173,9 +189,13 @@ def measure(session: VaultSession, rows: int, workdir: Path, repeat: int = 7,
     path, seconds = build(session, rows, workdir, say)
     say("catalogue: plain sqlite3 baseline")
     base = plain_sqlite_baseline(path, workdir)
+    cpu = LAST_IMPORT_CPU
+    note = (f"CPU per row: vault process {cpu.get('vault_us_per_row', 0):.0f} µs, reader"
+            f" process {cpu.get('reader_us_per_row', 0):.0f} µs; load average"
+            f" {cpu.get('load', 0):.1f}")
     out = [Samples("import with search index", "rows/s", [rows / seconds],
                    "stdlib sqlite3, bare table", [rows / base], target=">= 20,000 rows/s",
-                   higher_is_better=True)]
+                   higher_is_better=True, note=note)]
     say("catalogue: browsing and search")
     archive = session.call(archive_number_queries)
     out.extend(session.call(browse_figures, repeat, archive))

@@ -32,7 +32,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "archive_no": ("r.archive_no",),
     "title": ("r.title", "r.id"),
     "client": ("c.name", "c.id", "r.archive_no"),
-    "fiscal_year": ("r.fiscal_year", "r.id"),
+    "fiscal_year": ("r.fiscal_year", "r.archive_no"),
     "retention_end": ("r.retention_end", "r.id"),
     "id": ("r.id",),
 }
@@ -133,8 +133,9 @@ def _fetch(conn: Connection, f: Filters, today: date, sort: str, descending: boo
         params.insert(0, fts)
     else:
         hint = ""
-        if fts is None and sort in plan.SORT_INDEX and plan.walk_sort_index(conn, f, today):
-            hint = f" INDEXED BY {plan.SORT_INDEX[sort]}"
+        index = plan.index_for(conn, f, today, sort) if fts is None else None
+        if index is not None:
+            hint = f" INDEXED BY {index}"
         source = f"records r{hint} JOIN clients c ON c.id = r.client_id"
         if matched is not None:
             conds.append("r.id IN (SELECT value FROM json_each(?))")
@@ -181,7 +182,11 @@ def _page(conn: Connection, f: Filters, today: date, sort: str, descending: bool
     used = "id" if fts is not None and matched is None else sort
     if key is not None and len(key) != len(SORTS[used]):
         key = None  # the sort changed under a key of another order: start again
-    raw = _fetch(conn, f, today, used, descending, key, n, forward, fts, matched)
+    if (matched is not None and not matched) or (
+            not f.without_text().empty and plan.narrowest(conn, f, today) == 0):
+        raw = []  # nothing can match: do not walk an index to find that out
+    else:
+        raw = _fetch(conn, f, today, used, descending, key, n, forward, fts, matched)
     more = len(raw) > n
     raw = raw[:n]
     if not forward:

@@ -113,12 +113,16 @@ def where(conn: Connection, f: Filters, today: date) -> tuple[list[str], list[An
     if f.level:
         conds.append("r.level = ?")
         params.append(f.level)
-    if f.year_from is not None:
-        conds.append("r.fiscal_year >= ?")
+    if f.year_from is not None and f.year_from == f.year_to:
+        conds.append("r.fiscal_year = ?")  # an equality lets (fiscal_year, archive_no) sort
         params.append(f.year_from)
-    if f.year_to is not None:
-        conds.append("r.fiscal_year <= ?")
-        params.append(f.year_to)
+    else:
+        if f.year_from is not None:
+            conds.append("r.fiscal_year >= ?")
+            params.append(f.year_from)
+        if f.year_to is not None:
+            conds.append("r.fiscal_year <= ?")
+            params.append(f.year_to)
     if f.location_id is not None:
         sql, more = location_subtree_sql(f.location_id)
         conds.append(sql)

@@ -70,14 +70,38 @@ def _narrowest(conn: Connection, f: Filters, today: date) -> int:
     return min(sizes)
 
 
-def walk_sort_index(conn: Connection, f: Filters, today: date) -> bool:
-    """True when every filter is broad: walk the sort's index rather than sort."""
-    if f.without_text().empty:
-        return True
+def narrowest(conn: Connection, f: Filters, today: date) -> int:
+    """Cached :func:`_narrowest`: an upper bound of the records ``f`` selects (0: none)."""
     key = (*state_key(conn), f.without_text(), today)
     size = _cache.get(key)
     if size is None:
         if len(_cache) > 64:
             _cache.clear()
         size = _cache[key] = _narrowest(conn, f, today)
-    return size > FORCE_ABOVE
+    return size
+
+
+def walk_sort_index(conn: Connection, f: Filters, today: date) -> bool:
+    """True when every filter is broad: walk the sort's index rather than sort."""
+    if f.without_text().empty:
+        return True
+    return narrowest(conn, f, today) > FORCE_ABOVE
+
+
+def index_for(conn: Connection, f: Filters, today: date, sort: str) -> str | None:
+    """The index a page of ``f`` in ``sort`` order should walk, or None (the planner's
+    choice is right: a narrow filter's index and a small sort).
+
+    An index that starts with an equality filter and continues with the sort key gives
+    exactly the page in order: client + archive number, one fiscal year + archive number.
+    """
+    one_year = f.year_from is not None and f.year_from == f.year_to
+    if sort == "archive_no" and f.client_id is not None:
+        return "records_by_client"
+    if sort == "archive_no" and one_year:
+        return "records_by_fiscal_year"
+    if sort == "fiscal_year" and (f.year_from is not None or f.year_to is not None):
+        return "records_by_fiscal_year"
+    if sort in SORT_INDEX and walk_sort_index(conn, f, today):
+        return SORT_INDEX[sort]
+    return None

@@ -49,7 +49,7 @@ def _walk(cat: VaultSession, sort: str, f: Filters, descending: bool = False,
 def _sort_value(row: Any, sort: str) -> tuple[Any, ...]:
     return {"archive_no": (row.archive_no,), "title": (row.title, row.id),
             "client": (row.client_name, row.client_id, row.archive_no),
-            "fiscal_year": (row.fiscal_year, row.id),
+            "fiscal_year": (row.fiscal_year, row.archive_no),
             "retention_end": (row.retention_end, row.id)}[sort]
 
 
@@ -125,11 +125,14 @@ def test_broad_search_pages_in_catalogue_order(cat: VaultSession, filled: list[i
 
 
 @pytest.mark.parametrize("sort", ["archive_no", "title", "client", "fiscal_year"])
+@pytest.mark.parametrize("f", [Filters(year_from=2011, year_to=2014, category="voucher"),
+                               Filters(year_from=2012, year_to=2012), Filters(client_id=1)])
 def test_walking_the_sort_index_gives_the_same_pages(cat: VaultSession, filled: list[int],
                                                      monkeypatch: pytest.MonkeyPatch,
-                                                     sort: str) -> None:
-    f = Filters(year_from=2011, year_to=2014, category="voucher")
+                                                     sort: str, f: Filters) -> None:
     planned = [r.id for r in _walk(cat, sort, f)]
+    keys = [_sort_value(r, sort) for r in _walk(cat, sort, f)]
+    assert keys == sorted(keys)
     monkeypatch.setattr(plan, "FORCE_ABOVE", 0)  # every filter counts as broad
     plan._cache.clear()
     assert [r.id for r in _walk(cat, sort, f)] == planned and planned
