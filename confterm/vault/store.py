@@ -112,8 +112,10 @@ def translate_error(exc: DatabaseError, db_path: Path) -> Exception:
     text = str(exc).lower()
     if any(marker in text for marker in _FULL_MARKERS):
         return InputError("vault.disk_full", path=str(db_path.parent))
-    if any(marker in text for marker in _DAMAGE_MARKERS) or "disk i/o error" in text:
+    if any(marker in text for marker in _DAMAGE_MARKERS):
         return DamageError("vault.database_damaged", path=str(db_path))
+    if "disk i/o error" in text:  # a full disk under a file-size limit, a removed medium...
+        return InputError("vault.io_error", path=str(db_path))
     return exc
 
 

@@ -38,7 +38,7 @@ LIMITS = {
     "verify": [0],
     "register": [0, 4096, 20_000],
 }
-CLEAR = {"backup.write_failed", "backup.readback_failed"}
+CLEAR = {"backup.write_failed", "backup.readback_failed", "vault.io_error", "vault.disk_full"}
 
 
 def _state(vault: Path) -> tuple[int, int, list[str]]:
