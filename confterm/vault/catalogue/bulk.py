@@ -29,6 +29,8 @@ _INSERT = (f"INSERT INTO records({', '.join(INSERT_COLUMNS)})"
 
 
 SUSPENDED_TRIGGERS = ("records_count_insert", "records_capacity_insert")
+REBUILD_AFTER = 50_000
+_KEPT_INDEXES = ("sqlite_autoindex_records_1",)  # archive_no UNIQUE: checks duplicates
 
 _COUNTERS = """
 INSERT INTO catalogue_counters(key, n) SELECT key, n FROM (
@@ -77,6 +79,9 @@ class BulkWriter:
         self._labels: list[tuple[int, int]] = []
         self._label_ids: dict[str, int] = {}
         self._triggers: list[str] = []
+        self._indexes: list[str] = []
+        self.existing = int(conn.execute("SELECT n FROM catalogue_counters WHERE key ="
+                                         " 'records'").fetchone()[0])
         self._client_parts: dict[int, str] = {}
         self.written = 0
 
@@ -95,6 +100,9 @@ class BulkWriter:
         would hold more than its capacity.
         """
         self.flush()
+        for sql in self._indexes:
+            self.conn.execute(sql)
+        self._indexes = []
         if not self._triggers:
             return
         span = {"a": self.first_id, "b": self.last_id}
@@ -175,10 +183,20 @@ class BulkWriter:
                 label_id = self._label_ids[name] = next(iter(made.values()))
             self._labels.append((rid, label_id))
 
+    def _drop_indexes(self) -> None:
+        rows = self.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                                 " AND tbl_name = 'records' AND sql IS NOT NULL").fetchall()
+        self._indexes = [sql for name, sql in rows if name not in _KEPT_INDEXES]
+        for name, _sql in rows:
+            if name not in _KEPT_INDEXES:
+                self.conn.execute(f'DROP INDEX "{name}"')
+
     def flush(self) -> None:
         if self._rows:
             self.conn.executemany(_INSERT, self._rows)
             self.written += len(self._rows)
+            if not self._indexes and self.written >= max(REBUILD_AFTER, self.existing):
+                self._drop_indexes()
         if self._labels:
             self.conn.executemany("INSERT OR IGNORE INTO record_labels(record_id, label_id)"
                                   " VALUES (?, ?)", self._labels)
