@@ -12,6 +12,7 @@ module ran first in the same run; built here otherwise). No timed asserts: figur
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -145,8 +146,11 @@ def figures(bench: BenchContext) -> list[Figure]:
             wipe(seed)
     finally:
         session.close()
-    note = (f"{size:,} items on {total:,} records; {result.db_pages:,} pages scanned, "
-            f"residues {result.residues}" if result else "")
+    load = os.getloadavg()[0]
+    note = (f"{size:,} items on {total:,} records; {result.db_pages:,} pages scanned;"
+            f" {result.remediated} stale copies scrubbed from {len(result.scrubbed_pages)}"
+            f" page(s); residues after {result.residues}; load average {load:.1f} on"
+            f" {os.cpu_count()} cores" if result else "")
     return [
         Figure(f"complete a {size:,}-item session (purge, WAL truncate, verify)", "s",
                complete, "decrypt + scan every page alone", scan, target="< 10 s at 1M",

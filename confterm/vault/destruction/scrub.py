@@ -76,7 +76,8 @@ def scrub(conn: Connection, db_path: Path, key: bytes, pages: dict[int, set[byte
           ) -> list[int]:
     """Rewrite ``pages`` (page number -> values found there) with their unused space
     cleared; returns the pages rewritten."""
-    raw = db_path.read_bytes()[:PAGE]
+    with db_path.open("rb") as fh:
+        raw = fh.read(PAGE)
     salt, hkey = raw[:16], pagescan.hmac_key(key, raw[:16])
     plans: list[tuple[int, bytes, bytes]] = []
     with db_path.open("rb") as fh:
