@@ -34,20 +34,27 @@ from confterm.vault.secrets import passphrase_bytes, wipe
 from confterm.vault.session import Ctx, VaultSession
 
 SESSION_ITEMS = 10_000
-APPROVER, WITNESS = "基准审批人", "基准监销人"
-SECRETS = {APPROVER: "bench approver passphrase", WITNESS: "bench witness passphrase"}
+APPROVER, WITNESS, IT_WITNESS = "基准审批人", "基准监销人", "基准信息技术监销人"
+SECRETS = {APPROVER: "bench approver passphrase", WITNESS: "bench witness passphrase",
+           IT_WITNESS: "bench IT witness passphrase"}
 
 
 def _ensure_people(session: VaultSession, ctx: BenchContext) -> dict[str, bytearray]:
     seeds = {}
-    for name, role in ((APPROVER, "approver"), (WITNESS, "witness")):
+    for name, role in ((APPROVER, "approver"), (WITNESS, "witness"), (IT_WITNESS, "witness")):
         if session.call(lambda c, n=name: people.get(c.conn, n)) is None:
             lifecycle.enrol(session, name, frozenset({role}), passphrase_bytes(SECRETS[name]),
                             params=ctx.params)
         seeds[name] = lifecycle.verify_person_secret(session, name,
                                                      passphrase_bytes(SECRETS[name]))
     session.call(config.set_signatories, [("head_of_unit", APPROVER)])
+    session.call(config.set_it_people, [IT_WITNESS])
     return seeds
+
+
+def _witnesses(session: VaultSession, seeds: dict[str, bytearray]) -> list[Presence]:
+    """Both witnesses, one from IT: the records picked may include electronic ones."""
+    return [_presence(session, seeds, WITNESS), _presence(session, seeds, IT_WITNESS)]
 
 
 def _presence(session: VaultSession, seeds: dict[str, bytearray], name: str) -> Presence:
@@ -84,8 +91,7 @@ def _prepare(session: VaultSession, seeds: dict[str, bytearray], ids: list[int],
     session.call(register.sign_register, rid, "head_of_unit",
                  _presence(session, seeds, APPROVER), "approve", "同意")
     took["register"] = time.perf_counter() - start
-    sid = session.call(sessions.start_session, rid, "粉碎", "基准",
-                       [_presence(session, seeds, WITNESS)])
+    sid = session.call(sessions.start_session, rid, "粉碎", "基准", _witnesses(session, seeds))
     numbers = session.call(lambda c: [r[0] for r in c.conn.execute(
         "SELECT archive_no FROM destruction_register_items WHERE register_id = ?", (rid,))])
     say(f"destruction: checking off {len(numbers):,} items")
@@ -127,8 +133,7 @@ def figures(bench: BenchContext) -> list[Figure]:
             needles = session.call(lambda c, i=ids: [b for p in purge.collect(c.conn, i).values()
                                                      for b in p.needles()])
             start = time.perf_counter()
-            done = session.call(completion.complete_session, sid,
-                                [_presence(session, seeds, WITNESS)])
+            done = session.call(completion.complete_session, sid, _witnesses(session, seeds))
             complete.append(time.perf_counter() - start)
             result = done.verification
             key = session.data_key_copy()
