@@ -17,7 +17,6 @@ from confterm.screens.destruction_session import SessionFlowMixin
 from confterm.vault.destruction import (
     appraisal,
     register,
-    report_data,
 )
 from confterm.vault.destruction.common import SLOT_ROLES
 
@@ -167,22 +166,26 @@ class FlowMixin(SessionFlowMixin):
 
     @work(exit_on_error=False, group="flow")
     async def action_print_report(self) -> None:
-        """Build the report of what the view shows; the PDF comes from the reports engine
-        once the vault's signing material is available to the UI."""
-        from confterm.i18n import language
+        """Open Reports on the register, certificate or appraisal opinion shown here (the
+        Reports screen asks for the purpose, generates, signs, prints or saves it)."""
+        from confterm.screens.reports import ReportsScreen
 
-        builder, ident = {
-            "appraisal": (report_data.appraisal_report, self.appraisal_id),
-            "register": (report_data.register_report, self.register_id),
-            "session": (report_data.certificate_report, self.session_id),
-        }.get(self.view, (None, None))
-        if builder is None or ident is None:
+        kind, table, ident = {
+            "appraisal": ("appraisal", "destruction_appraisals", self.appraisal_id),
+            "register": ("destruction-register", "destruction_registers", self.register_id),
+            "session": ("destruction-certificate", "destruction_sessions", self.session_id),
+        }.get(self.view, (None, None, None))
+        if kind is None or ident is None:
             return
-        report = await self._run(builder, ident, language())
-        if report is not None:
-            rows = sum(len(b.rows) for b in report.blocks if hasattr(b, "rows"))
-            self._s().notify(t("destruction.ui.report_ready", title=report.title,
-                               report_id=report.report_id, rows=rows), timeout=10)
+        number = await self._run(_number_of, table, ident)
+        if number is not None:
+            self._s().app.push_screen(ReportsScreen(kind, number))
+
+
+def _number_of(ctx: Any, table: str, ident: int) -> str:
+    row = ctx.conn.execute(f"SELECT coalesce(number, '') FROM {table} WHERE id = ?",
+                           (ident,)).fetchone()
+    return str(row[0]) if row and row[0] else str(ident)
 
 
 def _pending_slots(ctx: Any, register_id: int) -> list[tuple[str, str, str]]:

@@ -113,3 +113,7 @@ async def test_full_flow_from_eligibility_to_completion(make_app: MakeApp, vault
         await wait_for(pilot, lambda: screen.view == "history" and len(screen.data.keys) == 3)
         await pilot.press("enter")  # the newest entry (the session) opens in its view
         await wait_for(pilot, lambda: screen.view == "session" and screen.loaded)
+        await pilot.press("ctrl+s")  # its certificate, in Reports, ready to generate
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReportsScreen"
+                       and app.screen.loaded)
+        assert app.screen.form.kind == "destruction-certificate"  # type: ignore[attr-defined]
