@@ -25,6 +25,14 @@ from typing import Any
 from confterm.errors import InputError
 from confterm.vault.catalogue import plan, search_index
 from confterm.vault.catalogue.common import state_key
+from confterm.vault.catalogue.counts import (  # re-exported: the browser's one module
+    COUNT_CAP,
+    Count,
+    count,
+    counter,
+    maintained_count,
+    total,
+)
 from confterm.vault.catalogue.filters import Filters, row_status, where
 from confterm.vault.store import Connection
 
@@ -38,7 +46,6 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 SORT_LIMIT = 5000
 """Searches matching more records than this are shown in catalogue order (see above)."""
-COUNT_CAP = 100_000
 MAX_PAGE = 1000
 
 _ROW = ("r.id, r.archive_no, r.title, r.client_id, c.name, c.credit_code, r.category,"
@@ -76,6 +83,8 @@ class RecordRow:
 
 
 Key = tuple[Any, ...]
+__all__ = ["COUNT_CAP", "SORTS", "Count", "Page", "RecordRow", "count", "counter",
+           "maintained_count", "page_after", "page_before", "search_ids", "total"]
 
 
 @dataclass(frozen=True)
@@ -87,12 +96,6 @@ class Page:
     last_key: Key | None
     more_after: bool  # more rows follow last_key in this order
     more_before: bool  # more rows precede first_key (known for page_before / first page)
-
-
-@dataclass(frozen=True)
-class Count:
-    value: int
-    exact: bool  # False: at least ``value`` (the cap was reached)
 
 
 def _order(sort: str, descending: bool) -> tuple[str, ...]:
@@ -239,68 +242,3 @@ def _on_loan(conn: Connection, ids: list[int]) -> set[int]:
     return {int(r[0]) for r in conn.execute(
         f"SELECT record_id FROM access_loans WHERE returned_at IS NULL"
         f" AND record_id IN ({marks})", ids)}
-
-
-# ---- counts ------------------------------------------------------------------------------
-
-
-def counter(conn: Connection, key: str) -> int:
-    row = conn.execute("SELECT n FROM catalogue_counters WHERE key = ?", (key,)).fetchone()
-    return int(row[0]) if row else 0
-
-
-def total(conn: Connection) -> int:
-    """All records in the catalogue (maintained; never a count(*))."""
-    return counter(conn, "records")
-
-
-def maintained_count(conn: Connection, f: Filters) -> int | None:
-    """The count from a maintained counter when ``f`` is one counted dimension, else None."""
-    if f.text or f.label_id is not None or f.year_from is not None or f.year_to is not None:
-        return None
-    given = {k: v for k, v in (("client", f.client_id), ("level", f.level),
-                               ("category", f.category), ("status", f.status),
-                               ("location", f.location_id)) if v is not None}
-    if not given:
-        return total(conn)
-    if len(given) > 1:
-        return None
-    (kind, value), = given.items()
-    if kind == "client":
-        row = conn.execute("SELECT record_count FROM clients WHERE id = ?", (value,)).fetchone()
-        return int(row[0]) if row else 0
-    if kind == "location":
-        row = conn.execute(
-            "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT l.id FROM locations l"
-            " JOIN sub ON l.parent_id = sub.id) SELECT coalesce(sum(record_count), 0)"
-            " FROM locations WHERE id IN (SELECT id FROM sub)", (value,)).fetchone()
-        return int(row[0])
-    if kind == "status":
-        if value in ("in_destruction", "destroyed"):
-            return counter(conn, f"state:{value}")
-        return counter(conn, "unresolved") if value == "unresolved" else None
-    return counter(conn, f"{kind}:{value}")
-
-
-def count(conn: Connection, f: Filters, today: date, cap: int = COUNT_CAP) -> Count:
-    """How many records match: maintained when possible, else counted up to ``cap``."""
-    known = maintained_count(conn, f)
-    if known is not None:
-        return Count(known, True)
-    conds, params = where(conn, f, today)
-    fts = search_index.match(f.text)
-    if fts is not None:  # at most cap+1 matches are read: beyond that the count is "≥ cap"
-        conds.append("r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?"
-                     " LIMIT ?)")
-        params.extend([fts, cap + 1])
-    where_sql = (" WHERE " + " AND ".join(conds)) if conds else ""
-    row = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM records r{where_sql} LIMIT ?)",
-                       (*params, cap + 1)).fetchone()
-    n = int(row[0])
-    if fts is not None and n <= cap:
-        found = conn.execute("SELECT count(*) FROM (SELECT rowid FROM record_search"
-                             " WHERE record_search MATCH ? LIMIT ?)", (fts, cap + 1)
-                             ).fetchone()[0]
-        if found > cap:  # the filters saw only the first cap+1 matches
-            return Count(n, False)
-    return Count(min(n, cap), n <= cap)
