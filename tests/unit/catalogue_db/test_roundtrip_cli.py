@@ -86,6 +86,8 @@ def test_import_and_export_commands(cli_vault: Path, tmp_path: Path) -> None:
     exported = run("export", str(out), "--format", "xlsx", "--purpose", "年度盘点",
                    "--vault", str(cli_vault), stdin=f"{PASS}\n")
     assert exported.returncode == 0 and out.is_file(), exported.stderr
+    reread = run("import", str(out), "--dry-run", "--vault", str(cli_vault), stdin=f"{PASS}\n")
+    assert reread.returncode == 2 and reread.stderr.count("already in the vault") == 40
     no_purpose = run("export", str(out), "--format", "csv", "--purpose", " ",
                      "--vault", str(cli_vault), stdin=f"{PASS}\n")
     assert no_purpose.returncode == 2 and "Traceback" not in no_purpose.stderr
