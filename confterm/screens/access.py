@@ -104,8 +104,14 @@ class AccessScreen(AccessActions, ConftermScreen):
         self.rows, self.exhausted = list(found), len(found) < PAGE
         table = self.query_one("#access-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(*rows.headers(self.view))
-        self._add_rows(found)
+        # Widths from this page's cells: a cleared table re-used for another view does not
+        # always grow its auto-width columns again (seen with Textual 8.2).
+        cells = [self._cells(item) for item in found]
+        for i, header in enumerate(rows.headers(self.view)):
+            width = max([rows.cell_width(header), *(rows.cell_width(c[i]) for c in cells)])
+            table.add_column(header, width=min(width, rows.MAX_WIDTH))
+        for row in cells:
+            table.add_row(*row)
         table.focus()
         await self._show_detail()
 

@@ -60,8 +60,12 @@ def seed(session: VaultSession) -> None:
     with approver:
         _requests(session, ids, approver)
     record_id, version = found[8]
-    session.call(changes.edit_record, record_id, version, {"level": "confidential"},
-                 "卷内夹有股东身份证复印件，建议提高密级")
+    level = session.call(lambda ctx: ctx.conn.execute(
+        "SELECT level FROM records WHERE id = ?", (record_id,)).fetchone()[0])
+    higher = "secret" if level != "secret" else "confidential"
+    reason = "卷内夹有股东身份证复印件，建议提高密级" if higher == "secret" else \
+        "经复核不含敏感个人信息，建议调整密级"
+    session.call(changes.edit_record, record_id, version, {"level": higher}, reason)
 
 
 def _requests(session: VaultSession, ids: list[int], approver: Any) -> None:
