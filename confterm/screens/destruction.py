@@ -245,6 +245,8 @@ for _command in (
     _cmd("complete", "f", "screen.complete"),
     _cmd("open", "enter", "screen.open_entry"),
     _cmd("print", "ctrl+s", "screen.print_report"),
+    Command("destruction.configure", "destruction.ui.cmd.configure", "ctrl+g",
+            "screen.configure", scope=("destruction",), roles=("administrator",)),
 ):
     declare(_command)
 

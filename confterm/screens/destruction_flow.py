@@ -7,6 +7,7 @@ whatever happened.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import work
@@ -14,11 +15,8 @@ from textual import work
 from confterm.dialogs.destruction import FieldsDialog
 from confterm.i18n import t
 from confterm.screens.destruction_session import SessionFlowMixin
-from confterm.vault.destruction import (
-    appraisal,
-    register,
-)
-from confterm.vault.destruction.common import SLOT_ROLES
+from confterm.vault.destruction import appraisal, config, register
+from confterm.vault.destruction.common import SLOT_ROLES, SLOTS
 
 
 class FlowMixin(SessionFlowMixin):
@@ -37,7 +35,8 @@ class FlowMixin(SessionFlowMixin):
     async def _ask(self, title: str, fields: list[tuple[str, str, str]],
                    required: list[str] | None = None, explain: str = "") -> dict[str, str] | None:
         result: dict[str, str] | None = await self._s().app.push_screen_wait(
-            FieldsDialog(title, fields, explain, required or [f[0] for f in fields]))
+            FieldsDialog(title, fields, explain,
+                         [f[0] for f in fields] if required is None else required))
         return result
 
     async def _run(self, fn: Any, *args: Any) -> Any:
@@ -104,6 +103,26 @@ class FlowMixin(SessionFlowMixin):
         number = await self._run(appraisal.issue_appraisal, self.appraisal_id, got["opinion"])
         if number:
             self._done("destruction.ui.issued", "appraisal", number=number)
+
+    # ---- configuration (administrator) ---------------------------------------------------
+
+    @work(exit_on_error=False, group="flow")
+    async def action_configure(self) -> None:
+        """Who signs registers (per statutory slot) and who witnesses for IT."""
+        current, it = await self._s().service(_configuration)
+        fields = [(slot, f"destruction.slot.{slot}", current.get(slot, "")) for slot in SLOTS]
+        fields.append(("it_people", "destruction.ui.it_people_field", "、".join(sorted(it))))
+        got = await self._ask(t("destruction.ui.configure_title"), fields, required=[],
+                              explain=t("destruction.ui.configure_explain"))
+        if got is None:
+            return
+        pairs = [(slot, got[slot]) for slot in SLOTS if got.get(slot)]
+        names = [n for n in re.split(r"[、,，;；\s]+", got.get("it_people", "")) if n]
+        if await self._run(config.set_signatories, pairs) is None:
+            return
+        if await self._run(config.set_it_people, names) is None:
+            return
+        self._done("destruction.ui.configured")
 
     # ---- register -----------------------------------------------------------------------
 
@@ -180,6 +199,10 @@ class FlowMixin(SessionFlowMixin):
         number = await self._run(_number_of, table, ident)
         if number is not None:
             self._s().app.push_screen(ReportsScreen(kind, number))
+
+
+def _configuration(ctx: Any) -> tuple[dict[str, str], set[str]]:
+    return dict(config.signatories(ctx.conn)), config.it_people(ctx.conn)
 
 
 def _number_of(ctx: Any, table: str, ident: int) -> str:

@@ -30,7 +30,6 @@ def _catalogue(vault: Path) -> list[int]:
         ids = [session.call(records.create, RecordInput(
             archive_no=n, title=f"记账凭证 {n}", client_id=cid, category="voucher",
             fiscal_year=1990)) for n in NUMBERS]
-        session.call(config.set_signatories, [("head_of_unit", APPROVER.name)])
     return ids
 
 
@@ -76,6 +75,11 @@ async def test_full_flow_from_eligibility_to_completion(make_app: MakeApp, vault
                        and app.screen.loaded and len(app.screen.data.keys) == 2)
         screen: Any = app.screen
         assert "may be appraised" in screen_text(app)  # the highlighted record's reasons
+        await pilot.press("ctrl+g")  # the administrator names the register's signatories
+        await _fill(pilot, {"head_of_unit": APPROVER.name})
+        assert app.session is not None
+        assert app.session.call(lambda ctx: config.signatories(ctx.conn)) == [
+            ("head_of_unit", APPROVER.name)]
         await pilot.press("space", "space", "n")  # mark both, start the appraisal
         await wait_for(pilot, lambda: screen.view == "appraisal" and len(screen.data.keys) == 2)
         await pilot.press("k", "down", "k")
