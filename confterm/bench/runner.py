@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from confterm.errors import InputError
+from confterm.errors import ConftermError, InputError
 from confterm.vault import lifecycle
 from confterm.vault.kdf import FAST_PARAMS, KdfParams
 from confterm.vault.secrets import passphrase_bytes, wipe
@@ -30,9 +30,11 @@ BENCH_PASSPHRASE = "benchmark vault passphrase"
 # Modules with figures(ctx) -> list[Figure], in the order they run.
 FIGURE_MODULES: list[str] = [
     "confterm.bench.core_figures",
+    "confterm.vault.catalogue.bench",
     "confterm.bench.destruction_figures",
     "confterm.bench.report_figures",
     "confterm.bench.browser_figures",
+    "confterm.bench_ui",
 ]
 
 
@@ -87,12 +89,14 @@ def temporary_workdir(parent: Path | None = None) -> Iterator[Path]:
 
 
 def run(rows: int, *, modules: list[str] | None = None, repeat: int = 7, quick: bool = False,
-        progress: Callable[[str], None] | None = None, parent: Path | None = None
-        ) -> list[Figure]:
+        progress: Callable[[str], None] | None = None, parent: Path | None = None,
+        failures: list[str] | None = None) -> list[Figure]:
+    """Measure every figure module; a module that fails is named in ``failures``."""
     parent = parent or Path(os.environ.get("TMPDIR", tempfile.gettempdir()))
     check_rows(rows, parent)
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
     figures: list[Figure] = []
+    failures = failures if failures is not None else []
     with temporary_workdir(parent) as workdir:
         vault = workdir / "vault"
         say(f"creating a temporary vault in {workdir}")
@@ -105,7 +109,14 @@ def run(rows: int, *, modules: list[str] | None = None, repeat: int = 7, quick: 
             wipe(secret)
         ctx = BenchContext(rows, workdir, vault, FAST_PARAMS, repeat, quick, say)
         for name in modules or FIGURE_MODULES:
-            module = importlib.import_module(name)
-            say(f"measuring: {name.rsplit('.', 1)[-1]}")
-            figures.extend(module.figures(ctx))
+            short = name.rsplit(".", 1)[-1]
+            say(f"measuring: {short}")
+            try:
+                figures.extend(importlib.import_module(name).figures(ctx))
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # one broken area must not hide every other figure
+                message = exc.message() if isinstance(exc, ConftermError) else repr(exc)
+                failures.append(f"{short}: {message}")
+                say(f"FAILED {short}: {message}")
     return figures

@@ -10,20 +10,23 @@ from pathlib import Path
 
 from confterm.bench.harness import render_table, write_json
 from confterm.bench.runner import run
-from confterm.errors import EXIT_OK
+from confterm.errors import EXIT_OK, EXIT_VERIFY_FAILED
 from confterm.i18n import t
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    failures: list[str] = []
     figures = run(args.rows, repeat=args.repeat, quick=args.quick,
-                  modules=args.only.split(",") if args.only else None)
+                  modules=args.only.split(",") if args.only else None, failures=failures)
     print(render_table(figures))
+    for failure in failures:
+        print(t("bench.module_failed", failure=failure))
     if args.json:
         meta = {"rows": args.rows, "date": datetime.date.today().isoformat(),
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores",
                 "python": platform.python_version()}
-        write_json(figures, Path(args.json), meta)
-    return EXIT_OK
+        write_json(figures, Path(args.json), {**meta, "failures": failures})
+    return EXIT_VERIFY_FAILED if failures else EXIT_OK
 
 
 def _rows(text: str) -> int:

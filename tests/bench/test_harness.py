@@ -16,7 +16,10 @@ from confterm.errors import InputError
 
 
 def test_every_figure_module_runs_at_a_tiny_size(tmp_path: Path) -> None:
-    figures = run(300, repeat=2, quick=True, parent=tmp_path, progress=lambda _m: None)
+    failures: list[str] = []
+    figures = run(300, repeat=2, quick=True, parent=tmp_path, progress=lambda _m: None,
+                  failures=failures)
+    assert failures == []
     assert figures, "no figures measured"
     for figure in figures:
         assert figure.samples and all(math.isfinite(s) and s >= 0 for s in figure.samples)
@@ -47,6 +50,14 @@ def test_cli_reports_bad_rows_in_one_sentence() -> None:
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2 and "at least 1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_failing_module_is_named_and_the_rest_still_measured(tmp_path: Path) -> None:
+    failures: list[str] = []
+    figures = run(50, modules=["confterm.bench.core_figures", "json"], quick=True,
+                  parent=tmp_path, progress=lambda _m: None, failures=failures)
+    assert any("unlock" in f.name for f in figures)
+    assert len(failures) == 1 and failures[0].startswith("json:")
 
 
 def test_statistics() -> None:
