@@ -165,8 +165,8 @@ CREATE INDEX records_by_client ON records(client_id, archive_no);
 CREATE INDEX records_by_fiscal_year ON records(fiscal_year, archive_no);
 CREATE INDEX records_by_retention_end ON records(retention_end, id);
 -- Filters and queues.
-CREATE INDEX records_by_category ON records(category);
-CREATE INDEX records_by_level ON records(level);
+CREATE INDEX records_by_category ON records(category, archive_no);
+CREATE INDEX records_by_level ON records(level, archive_no);
 CREATE INDEX records_gone ON records(state) WHERE state <> 'active';
 CREATE INDEX records_by_location ON records(location_id, archive_no);
 CREATE INDEX records_by_reviewed ON records(reviewed_at, id) WHERE state = 'active';

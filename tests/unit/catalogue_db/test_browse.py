@@ -126,7 +126,8 @@ def test_broad_search_pages_in_catalogue_order(cat: VaultSession, filled: list[i
 
 @pytest.mark.parametrize("sort", ["archive_no", "title", "client", "fiscal_year"])
 @pytest.mark.parametrize("f", [Filters(year_from=2011, year_to=2014, category="voucher"),
-                               Filters(year_from=2012, year_to=2012), Filters(client_id=1)])
+                               Filters(year_from=2012, year_to=2012), Filters(client_id=1),
+                               Filters(category="tax_return", level="internal")])
 def test_walking_the_sort_index_gives_the_same_pages(cat: VaultSession, filled: list[int],
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      sort: str, f: Filters) -> None:
