@@ -117,6 +117,8 @@ def index_for(conn: Connection, f: Filters, today: date, sort: str) -> str | Non
             return min(candidates)[1]
     if sort == "fiscal_year" and (f.year_from is not None or f.year_to is not None):
         return "records_by_fiscal_year"
+    if sort == "title" and one_year:  # titles begin with their year: walking the title
+        return "records_by_year_title"  # index would read every earlier year first
     if sort in SORT_INDEX and walk_sort_index(conn, f, today):
         return SORT_INDEX[sort]
     return None

@@ -163,6 +163,7 @@ CREATE TABLE records(
 CREATE INDEX records_by_title ON records(title, id);
 CREATE INDEX records_by_client ON records(client_id, archive_no);
 CREATE INDEX records_by_fiscal_year ON records(fiscal_year, archive_no);
+CREATE INDEX records_by_year_title ON records(fiscal_year, title, id);
 CREATE INDEX records_by_retention_end ON records(retention_end, id);
 -- Filters and queues.
 CREATE INDEX records_by_category ON records(category, archive_no);
