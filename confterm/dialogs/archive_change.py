@@ -17,9 +17,10 @@ from textual.widgets import Input, Select, Static
 
 from confterm.dialogs.archive_scope import Scope
 from confterm.dialogs.form import FormDialog, row, wide
-from confterm.errors import InputError
+from confterm.errors import ConflictError, InputError
 from confterm.i18n import t
-from confterm.vault.catalogue import classify, labels, locations
+from confterm.vault.catalogue import classify, holds, labels, locations
+from confterm.vault.catalogue.common import local_today
 from confterm.vault.session import Ctx
 
 
@@ -58,10 +59,17 @@ class ScopedDialog(FormDialog[int | None]):
 
 
 def _classify(ctx: Ctx, scope: Scope, level: str, reason: str) -> int:
+    """Classify the scope's records. A query is resolved to ids here (on the database
+    thread, so nothing changes in between) rather than through ``classify_query``, whose
+    batch audit event would keep the search text verbatim: what a person typed may be
+    part of a title or a name, and the audit trail outlives the records' purge."""
+    ids = list(scope.ids)
     if scope.kind == "query" and scope.filters is not None:
-        return classify.classify_query(ctx, scope.filters, level, reason,
-                                       expected=scope.count if scope.exact else None)
-    return classify.classify(ctx, list(scope.ids), level, reason)
+        ids = holds.matching_ids(ctx.conn, scope.filters, local_today(ctx))
+        if scope.exact and len(ids) != scope.count:
+            raise ConflictError("records.selection_changed", expected=scope.count,
+                                found=len(ids))
+    return classify.classify(ctx, ids, level, reason)
 
 
 class ClassifyDialog(ScopedDialog):

@@ -69,9 +69,11 @@ class ReleaseDialog(FormDialog[bool | None]):
         super().__init__()
         self.hold = hold
 
+    def title_text(self) -> str:
+        return t("archive.release.what", id=self.hold.id, reason=self.hold.reason,
+                 owner=self.hold.owner, records=self.hold.records)
+
     def fields(self) -> Iterable[Widget]:
-        yield from wide(Static(t("archive.release.what", id=self.hold.id, reason=self.hold.reason,
-                                 owner=self.hold.owner, records=self.hold.records)))
         yield from row(t("archive.form.reason"), Input(id="release-reason", compact=True))
 
     def on_mount(self) -> None:
@@ -112,9 +114,11 @@ class RevealDialog(FormDialog[bool | None]):
         self.client = client
         self.revealed = False
 
+    def title_text(self) -> str:
+        return t("archive.reveal.title_client", client=self.client.name,
+                 code=self.client.credit_code)
+
     def fields(self) -> Iterable[Widget]:
-        yield from wide(Static(t("archive.reveal.what", client=self.client.name,
-                                 code=self.client.credit_code)))
         yield from row(t("archive.reveal.purpose"), Input(id="reveal-purpose", compact=True))
         yield from row(t("archive.reveal.request"), Input(
             id="reveal-request", compact=True, restrict=r"[0-9]*",

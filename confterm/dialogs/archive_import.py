@@ -9,6 +9,7 @@ into the UI per chunk), so the screen stays responsive during a 100,000-row impo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,12 @@ from confterm.vault.catalogue import importer
 from confterm.vault.catalogue.importer import ImportResult
 
 SUFFIXES = (".csv", ".xlsx", ".txt")
+_ROW_AT = re.compile(r"第 (\d+) 行")
+
+
+def _unbreakable_row(text: str) -> str:
+    """Row numbers written "第12行": a wrapped problem then never starts a line with "行"."""
+    return _ROW_AT.sub(r"第\1行", text)
 
 
 class CatalogueFiles(DirectoryTree):
@@ -48,7 +55,6 @@ class ImportDialog(ConftermDialog[int | None]):
     """Returns how many records were imported, or None."""
 
     DEFAULT_CSS = """
-    ImportDialog .dialog { width: 110; height: 90%; }
     ImportDialog #import-file-row { height: 1; }
     ImportDialog #import-file-row Label { width: auto; padding: 0 1 0 0; }
     ImportDialog #import-file { width: 1fr; background: $background; }
@@ -89,20 +95,29 @@ class ImportDialog(ConftermDialog[int | None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        box = self.query_one(".dialog")
+        box.styles.width, box.styles.height = 110, "95%"  # wider than the shared .dialog
+        box.styles.max_height = "95%"
         self.query_one("#import-progress").display = False
         self.query_one("#import-problems").display = False
         self.query_one("#import-file").focus()
         self.set_interval(0.1, self._show_progress)
 
+    def on_resize(self) -> None:
+        """On a small terminal the file tree gets fewer lines, so the buttons stay visible."""
+        self.query_one("#import-tree").styles.height = 8 if self.size.height >= 36 else 4
+
     # ---- choosing the file ----------------------------------------------------------
 
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#import-problems").display = False
         self.query_one("#import-file", Input).value = str(event.path)
         self.query_one("#import-check").focus()
 
     @on(Input.Changed, "#import-file")
     def _changed(self) -> None:
+        self.query_one("#import-tree").display = True
         self.checked = None
         self.query_one("#import-run", Button).disabled = True
 
@@ -197,14 +212,15 @@ class ImportDialog(ConftermDialog[int | None]):
         problems.clear_options()
         problems.display = bool(result.problems)
         if result.problems:
-            problems.add_options([Option(p.text(), id=str(i))
+            self.query_one("#import-tree").display = False  # the problems need the room
+            problems.add_options([Option(_unbreakable_row(p.text()), id=str(i))
                                   for i, p in enumerate(result.problems)])
             more = result.problem_count - len(result.problems)
             if more > 0:
                 problems.add_option(Option(t("archive.import.more_problems", n=more),
                                            disabled=True))
-            self._say(t("archive.import.problems", n=result.problem_count, rows=result.rows,
-                        file=path.name), "error")
+            self._say(t("archive.import.problems", n=result.problem_count, file=path.name),
+                      "error")
             return
         if result.dry_run:
             self.checked = str(path)

@@ -127,7 +127,12 @@ class ClientsScreen(ViewsMixin, ConftermScreen):
         self.text = event.value
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(0.12, self.start_reload)
+        self._timer = self.set_timer(0.12, self._search)
+
+    def _search(self) -> None:
+        """Restart the list for what is typed; the focus stays in the search box."""
+        self.run_worker(self.clients.reset(ClientSource(self.text)), group="clients-search",
+                        exclusive=True, exit_on_error=False)
 
     @on(Input.Submitted, "#clients-search")
     def _enter(self) -> None:

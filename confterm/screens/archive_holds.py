@@ -27,6 +27,7 @@ from confterm.screens.base import ConftermScreen
 from confterm.vault.catalogue import holds
 from confterm.vault.catalogue.holds import Hold
 from confterm.vault.session import Ctx
+from confterm.widgets.lazy_list import fit
 from confterm.widgets.top_bar import TopBar
 
 
@@ -106,7 +107,8 @@ class HoldsScreen(ViewsMixin, ConftermScreen):
         table.add_columns(*(t(f"archive.hold_col.{c}") for c in
                             ("id", "reason", "owner", "scope", "records", "started", "state")))
         for h in self.found:
-            table.add_row(str(h.id), h.reason, h.owner, t(f"archive.hold_scope.{h.scope}"),
+            table.add_row(str(h.id), fit(h.reason, 30).rstrip(), fit(h.owner, 20).rstrip(),
+                          t(f"archive.hold_scope.{h.scope}"),
                           f"{h.records:,}", h.started_at[:10],
                           t("archive.hold_active") if h.active else t("archive.hold_released"))
         table.focus()

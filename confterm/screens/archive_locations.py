@@ -53,7 +53,7 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
     HELP_KEY = "archive.help.locations"
     DEFAULT_CSS = """
     LocationsScreen #places-body { height: 1fr; margin: 1 1 0 1; }
-    LocationsScreen #places-tree { width: 46; border-right: solid $primary; }
+    LocationsScreen #places-tree { width: 40%; max-width: 52; border-right: solid $primary; }
     LocationsScreen #places-right { width: 1fr; padding-left: 1; }
     LocationsScreen #places-info { height: auto; margin-bottom: 1; }
     LocationsScreen #places-info.-full { color: $warning; }

@@ -83,7 +83,7 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "lazy-list--header", "lazy-list--cursor", "lazy-list--pending", "lazy-list--marked"}
     DEFAULT_CSS = """
-    LazyList { overflow-x: hidden; }
+    LazyList { overflow-x: hidden; scrollbar-gutter: stable; }
     LazyList > .lazy-list--header { text-style: bold; color: $text-muted; }
     LazyList > .lazy-list--cursor { background: $accent 40%; text-style: bold; }
     LazyList:blur > .lazy-list--cursor { background: $accent 20%; text-style: none; }

@@ -8,8 +8,9 @@ needs the custodian's eye (eligible, on hold, in destruction) stands out.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
+from rich.cells import cell_len
 from rich.style import Style
 
 from confterm.i18n import t
@@ -17,6 +18,7 @@ from confterm.vault.catalogue.browse import RecordRow
 from confterm.vault.catalogue.common import NO_END
 from confterm.widgets.lazy_list import Column, LazyList
 
+_STATUS_NAMES = ("active", "on_hold", "eligible", "in_destruction", "destroyed")
 _STATUS_STYLE = {
     "eligible": Style(color="yellow"),
     "on_hold": Style(color="magenta"),
@@ -53,7 +55,17 @@ class RecordList(LazyList[RecordRow]):
         self.level_names: dict[str, str] = {}
 
     def columns(self, width: int) -> list[Column]:
-        return layout(width)
+        """The layout for ``width``, the level and status columns as wide as their
+        longest name in the current language (English names are longer)."""
+        fitted = {"level": self._widest(self.level_names.values(), 4, 12),
+                  "status": self._widest((t(f"archive.status_short.{s}") for s in
+                                          _STATUS_NAMES), 6, 12) + 1}
+        return [Column(c.name, fitted.get(c.name, c.width), c.right) if c.width else c
+                for c in layout(width)]
+
+    @staticmethod
+    def _widest(names: Iterable[str], low: int, high: int) -> int:
+        return max(low, min(high, max((cell_len(n) for n in names), default=low)))
 
     def header_cells(self, columns: list[Column]) -> list[str]:
         return [t(f"archive.col.{c.name}") for c in columns]

@@ -14,7 +14,7 @@ from textual.widgets import Input, Select
 from confterm.app import ConftermApp
 from tests.ui.archive_seed import Seeded, archive_template, archive_vault, query
 from tests.ui.conftest import AUDITOR, CUSTODIAN, on_screen, screen_text, unlock, wait_for
-from tests.ui.test_archive_browser import open_archive, visible_rows
+from tests.ui.test_archive_browser import open_archive, type_search, visible_rows
 
 __all__ = ["archive_template", "archive_vault"]
 MakeApp = Callable[..., ConftermApp]
@@ -193,3 +193,28 @@ async def test_personal_information_stays_masked_without_a_covering_request(
     refused = query(path, "SELECT count(*) FROM audit_events WHERE action = ?",
                     ("access.reveal_refused",))
     assert refused == [(1,)]
+
+
+async def test_classify_the_whole_query_keeps_the_search_text_out_of_the_audit(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        await type_search(pilot, screen, "燕山 凭证")
+        assert screen.browser.records.count == 6
+        await pilot.press("escape", "c")
+        form = await dialog(pilot, "ClassifyDialog")
+        form.query_one("#scope", Select).value = next(
+            i for i, s in enumerate(form.scopes) if s.kind == "query")
+        form.query_one("#classify-level", Select).value = "confidential"
+        form.query_one("#classify-reason", Input).value = "整批复核"
+        await submit(pilot, form, "classify-reason")
+        await wait_for(pilot, lambda: app.screen is screen)
+    levels = query(path, "SELECT DISTINCT r.level FROM records r JOIN clients c"
+                         " ON c.id = r.client_id WHERE c.name LIKE '%燕山%'"
+                         " AND r.category = 'voucher'")
+    assert levels == [("confidential",)]
+    details = [r[0] for r in query(path, "SELECT details FROM audit_events"
+                                         " WHERE action LIKE 'record.classify%'")]
+    assert details and not any("凭证" in d or "燕山" in d for d in details)
