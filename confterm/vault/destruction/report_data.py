@@ -68,6 +68,9 @@ def _register_rows(ctx: Ctx, register_id: int, lang: str) -> tuple[list[list[str
     return rows, books
 
 
+MAX_CLIENTS_IN_HEADER = 6
+
+
 def register_report(ctx: Ctx, register_id: int, lang: str) -> Report:
     """The destruction register (销毁清册) with its opinions and supervisors' blocks."""
     g = ctx.conn.execute(
@@ -79,11 +82,22 @@ def register_report(ctx: Ctx, register_id: int, lang: str) -> Report:
     session = ctx.conn.execute(
         "SELECT id, number, method, place, executor, status FROM destruction_sessions"
         " WHERE register_id = ? ORDER BY id DESC LIMIT 1", (register_id,)).fetchone()
-    clients = "；".join(f"{n}（{c}）" + (f" {t('destruction.r.deregistered', lang)} {d}"
-                                       if d else "")
-                       for n, c, d in ctx.conn.execute(
-                           "SELECT DISTINCT client_name, client_code, deregistered_on FROM"
-                           " destruction_register_items WHERE register_id = ?", (register_id,)))
+    client_rows = ctx.conn.execute(
+        "SELECT client_name, client_code, coalesce(deregistered_on, ''), count(*) FROM"
+        " destruction_register_items WHERE register_id = ?"
+        " GROUP BY client_name, client_code, deregistered_on ORDER BY client_code",
+        (register_id,)).fetchall()
+    if len(client_rows) <= MAX_CLIENTS_IN_HEADER:
+        clients = "；".join(f"{n}（{c}）" + (f" {t('destruction.r.deregistered', lang)} {d}"
+                                           if d else "") for n, c, d, _ in client_rows)
+    else:  # a header cell cannot grow past a page: list many clients in their own table
+        clients = t("destruction.r.clients_listed", lang, count=len(client_rows))
+        report.blocks.append(Table(
+            [Column(t("destruction.col.client", lang), 2.4),
+             Column(t("destruction.r.clients", lang), 1.6),
+             Column(t("destruction.r.deregistered", lang), 1.0),
+             Column(t("destruction.r.items", lang), 0.6, "right")],
+            [[n, c, d, str(k)] for n, c, d, k in client_rows]))
     meta = [("register_no", g[0]), ("appraisal_no", g[1]), ("clients", clients),
             ("legal_basis", g[2]), ("prepared", f"{g[3]} {g[4][:19].replace('T', ' ')}"),
             ("status", t(f"destruction.status.{g[5]}", lang)), ("digest", g[6][:32])]
