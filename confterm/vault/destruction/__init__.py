@@ -7,9 +7,12 @@ every configured signatory (never its preparer), witnesses who are not the execu
 a check-off of each item. ``guard`` is the single place those conditions are judged; a
 refused attempt is audited in its own transaction before the error is raised.
 
-Modules: ``eligibility`` (what may be appraised, and why or why not), ``appraisal``,
-``register``, ``sessions`` (start, check-off, exclude, pause, resume), ``completion``
-(witnesses sign, purge + tombstones in one transaction, WAL truncation, verification),
-``media`` (NIST SP 800-88 block), ``history``, ``report_data`` (rows and signature blocks
-for the printed register, certificate and appraisal opinion), ``restore_hook``.
+Modules: ``guard`` (the preconditions), ``eligibility`` (what may be appraised, and why or
+why not), ``appraisal``, ``config`` (signatories, IT witnesses), ``register``, ``sessions``
+(start, check-off, exclude, pause, resume), ``media`` (NIST SP 800-88 block),
+``completion`` (witnesses sign, purge + tombstones in one transaction, WAL truncation,
+verification), ``purge``, ``verify`` + ``pagescan`` (decrypt every page and search it),
+``scrub`` (clear stale copies from unused page space), ``history``, ``report_data`` (the
+printed register, certificate and appraisal opinion), ``restore_hook``, ``attention``,
+``demo``.
 """
