@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Protocol
 
 from confterm.errors import EXIT_OK, EXIT_VERIFY_FAILED
 from confterm.i18n import t
@@ -21,10 +22,25 @@ def _kdf(args: argparse.Namespace) -> KdfParams | None:
     return FAST_PARAMS if getattr(args, "fast_kdf", False) else None
 
 
+class InitExtension(Protocol):
+    """Something more ``init`` does: checked before the passphrase is asked, run after the
+    recovery key is shown (so a failure there never costs the only copy of the key)."""
+
+    def precheck(self, args: argparse.Namespace) -> None: ...
+
+    def after_create(self, args: argparse.Namespace, created: lifecycle.Created, name: str,
+                     secret: bytearray) -> None: ...
+
+
+INIT_EXTENSIONS: list[InitExtension] = []
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     path = vault_path(args)
     name = people.check_name(args.name)
     lifecycle.check_new_vault_target(path)
+    for extension in INIT_EXTENSIONS:
+        extension.precheck(args)
     secret = read_new_secret(name)
     try:
         check_passphrase(bytes(secret).decode("utf-8"), person=name)
@@ -32,14 +48,17 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(t("cli.calibrating"), file=sys.stderr)
         created = lifecycle.create_vault(path, name, secret, vault_name=args.vault_name,
                                          params=_kdf(args))
+        try:
+            print(t("cli.created", path=str(created.path), person=name))
+            print(t("cli.recovery_once"))
+            print("    " + created.recovery_key.decode("ascii"))
+            sys.stdout.flush()
+            for extension in INIT_EXTENSIONS:
+                extension.after_create(args, created, name, secret)
+        finally:
+            wipe(created.recovery_key)
     finally:
         wipe(secret)
-    try:
-        print(t("cli.created", path=str(created.path), person=name))
-        print(t("cli.recovery_once"))
-        print("    " + created.recovery_key.decode("ascii"))
-    finally:
-        wipe(created.recovery_key)
     return EXIT_OK
 
 

@@ -54,7 +54,7 @@ def check_new_vault_target(path: Path) -> None:
             raise InputError("vault.dir_not_empty", path=str(path))
     if not path.parent.is_dir():
         raise InputError("vault.parent_missing", path=str(path.parent))
-    if not os.access(path.parent, os.W_OK):
+    if not os.access(path.parent, os.W_OK | os.X_OK):
         raise InputError("vault.unwritable", path=str(path.parent))
 
 
@@ -151,19 +151,26 @@ def open_vault(path: Path, name: str, passphrase: bytearray, *,
     """Unlock ``path`` as ``name``. The caller keeps (and wipes) ``passphrase``."""
     path = path.expanduser()
     loaded = load_slots(path)
-    backoff = Backoff(path, clock) if clock else Backoff(path)
+    dek, seed = _open_person_slot(loaded.file, Backoff(path, clock) if clock else Backoff(path),
+                                  name, passphrase)
+    return _finish_open(path, loaded, dek, seed, name, now)
+
+
+def _open_person_slot(file: KeyslotFile, backoff: Backoff, name: str,
+                      passphrase: bytearray) -> tuple[bytearray, bytearray]:
+    """(DEK, signing seed) from ``name``'s slot, counting failures for the back-off."""
     backoff.check(name)
-    slot = loaded.file.find(name)
+    slot = file.find(name)
     if slot is None:
         raise AuthError("auth.unknown_person", person=name)
     try:
-        dek, seed = keys.open_slot(loaded.file.vault_id, slot, passphrase)
+        dek, seed = keys.open_slot(file.vault_id, slot, passphrase)
     except keys.WrongKey:
         backoff.failed(name)
         raise AuthError("auth.wrong_passphrase", person=name) from None
     backoff.succeeded(name)
     assert seed is not None
-    return _finish_open(path, loaded, dek, seed, name, now)
+    return dek, seed
 
 
 def _finish_open(path: Path, loaded: keyslots.LoadedSlots, dek: bytearray, seed: bytearray,
@@ -330,19 +337,8 @@ def verify_person_secret(session: VaultSession, name: str, passphrase: bytearray
     Uses the same back-off as unlocking, so a step-up dialog cannot be used to guess.
     """
     loaded = keyslots.load(session.path)
-    backoff = Backoff(session.path)
-    backoff.check(name)
-    slot = loaded.file.find(name)
-    if slot is None:
-        raise AuthError("auth.unknown_person", person=name)
-    try:
-        dek, seed = keys.open_slot(loaded.file.vault_id, slot, passphrase)
-    except keys.WrongKey:
-        backoff.failed(name)
-        raise AuthError("auth.wrong_passphrase", person=name) from None
-    backoff.succeeded(name)
+    dek, seed = _open_person_slot(loaded.file, Backoff(session.path), name, passphrase)
     wipe(dek)
-    assert seed is not None
     return seed
 
 

@@ -37,7 +37,7 @@ from confterm.vault.backup_verify import (
     unlock,
     verify_contents,
 )
-from confterm.vault.lifecycle import is_vault
+from confterm.vault.lifecycle import check_new_vault_target
 from confterm.vault.restore_history import History, detect_current, open_current, open_newer
 from confterm.vault.restore_hooks import ReapplyHook, load_hooks
 from confterm.vault.secrets import wipe
@@ -61,17 +61,7 @@ class RestoreReport:
 
 def check_target(path: Path) -> None:
     """InputError unless ``path`` can become a new vault: absent, or an empty directory."""
-    if path.exists():
-        if not path.is_dir():
-            raise InputError("vault.not_a_directory", path=str(path))
-        if is_vault(path):
-            raise InputError("vault.exists", path=str(path))
-        if any(path.iterdir()):
-            raise InputError("vault.dir_not_empty", path=str(path))
-    if not path.parent.is_dir():
-        raise InputError("vault.parent_missing", path=str(path.parent))
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise InputError("vault.unwritable", path=str(path.parent))
+    check_new_vault_target(path)
 
 
 def preflight_restore(src: Path, target: Path) -> Preflight:
