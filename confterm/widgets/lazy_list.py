@@ -23,6 +23,7 @@ rows can be marked (multi-select) with space.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -138,6 +139,7 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
         self._busy = False
         self.fetches = 0  # pages read since the last reset (tests and the benchmark)
         self.first_page_at = 0.0  # perf_counter when the last reset's first page arrived
+        self.count_seconds = 0.0  # how long the last reset's count took
 
     # ---- what subclasses provide ---------------------------------------------------
 
@@ -158,12 +160,18 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
 
     # ---- data -----------------------------------------------------------------------
 
-    async def reset(self, source: Source[R], keep_marks: bool = False) -> None:
-        """Show ``source`` from its first row: page 0 first (first paint), then the count."""
+    async def reset(self, source: Source[R], keep_marks: bool = False,
+                    count_after: float = 0.0) -> None:
+        """Show ``source`` from its first row: page 0 first (first paint), then the count.
+
+        ``count_after``: seconds to wait before counting. While a person types, each
+        keystroke restarts the list and cancels the wait, so a slow count never holds the
+        database thread in front of the next keystroke's first page."""
         self._generation += 1
         generation = self._generation
         self.source, self._pages, self._wanted = source, OrderedDict(), set()
         self.cursor, self.fetches, self.counted = 0, 0, False
+        self.count_seconds = 0.0
         if not keep_marks:
             self.marks = {}
         first = await self._call(source.after, None, PAGE)
@@ -177,7 +185,13 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
         self.scroll_to(y=0, animate=False)
         self._announce()
         if first.more_after:
+            if count_after:
+                await asyncio.sleep(count_after)
+                if generation != self._generation:
+                    return
+            started = time.perf_counter()
             count, exact = await self._call(source.count)
+            self.count_seconds = time.perf_counter() - started
             if generation != self._generation:
                 return
             self.count, self.exact = max(count, len(first.rows) + 1), exact
@@ -289,7 +303,12 @@ class LazyList(ScrollView, Generic[R], can_focus=True):
             found = await self._call(source.before, None, self.count - page * PAGE)
             if found is not None:
                 return found
-        key = await self._call(source.key_at, page * PAGE - 1)
+        offset = page * PAGE - 1
+        from_end = getattr(source, "key_from_end", None)
+        if from_end is not None and self.exact and offset > self.count // 2:
+            key = await self._call(from_end, self.count - 1 - offset)  # the nearer end
+        else:
+            key = await self._call(source.key_at, offset)
         if key is None:
             return None
         return await self._call(source.after, key, PAGE)

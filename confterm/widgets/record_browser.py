@@ -32,6 +32,8 @@ from confterm.widgets.record_detail import RecordDetailPane
 from confterm.widgets.record_list import RecordList
 
 DEBOUNCE = 0.12
+COUNT_PAUSE = 0.4
+"""A search is counted only once typing has paused this long after its first page."""
 DETAIL_DELAY = 0.08
 NARROW = 130
 SORT_ORDER = ("archive_no", "title", "client", "fiscal_year", "retention_end")
@@ -89,6 +91,7 @@ class RecordBrowser(Vertical):
         self._detail_timer: Timer | None = None
         self.applied = 0  # completed restarts (tests wait on it)
         self.shown: Filters | None = None  # the query the list shows now
+        self._asked = self.initial_text  # the search text of the last restart asked for
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browser-bar"):
@@ -134,13 +137,15 @@ class RecordBrowser(Vertical):
     async def apply(self, keep_marks: bool = False) -> None:
         self.order_note = None
         source = self.source()
-        await self.records.reset(source, keep_marks=keep_marks)
+        await self.records.reset(source, keep_marks=keep_marks,
+                                 count_after=COUNT_PAUSE if source.filters.text else 0.0)
         self.applied += 1
         self.shown = source.filters
         self.show_state()
 
     def restart(self, keep_marks: bool = True) -> None:
         """Apply the current search, filters and sort (an exclusive worker: the newest wins)."""
+        self._asked = self.search_text
 
         async def run() -> None:
             try:
@@ -169,9 +174,11 @@ class RecordBrowser(Vertical):
         self.restart()
 
     @on(Input.Changed, "#browser-search")
-    def _typed(self) -> None:
+    def _typed(self, event: Input.Changed) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
+        if event.value == self._asked:
+            return  # set by a jump or a reset that already restarted the list
         self._search_timer = self.set_timer(DEBOUNCE, lambda: self.restart(keep_marks=True))
 
     @on(Input.Submitted, "#browser-search")

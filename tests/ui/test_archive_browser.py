@@ -226,6 +226,10 @@ async def test_only_the_visible_pages_are_read(
         lst.scroll_to(y=15_000, animate=False)  # a scrollbar drag to the middle
         await wait_for(pilot, lambda: lst.row_at(15_010) is not None)
         assert lst.row_at(15_010).archive_no == "Z-014965"
+        lst.scroll_to(y=25_000, animate=False)  # past the middle: counted from the end
+        await wait_for(pilot, lambda: lst.row_at(25_010) is not None)
+        assert lst.row_at(25_010).archive_no == "Z-024965"
+        assert lst.row_at(24_999).archive_no == "Z-024954"
         await pilot.press("home")
         await wait_for(pilot, lambda: lst.current is not None and lst.cursor == 0)
         assert sum(read) < 1_500, read  # a handful of pages, never the 30,045 rows

@@ -218,3 +218,26 @@ async def test_classify_the_whole_query_keeps_the_search_text_out_of_the_audit(
     details = [r[0] for r in query(path, "SELECT details FROM audit_events"
                                          " WHERE action LIKE 'record.classify%'")]
     assert details and not any("凭证" in d or "燕山" in d for d in details)
+
+
+async def test_review_queue_confirms_the_marked_records(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, seeded = archive_vault
+    from confterm.vault.catalogue import classify
+    from tests.ui.archive_seed import open_admin
+
+    with open_admin(path) as session:
+        session.call(classify.set_review_days, 30)  # everything seeded is now due
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_archive(pilot)
+        await pilot.press("5")
+        await wait_for(pilot, lambda: on_screen(app, "ReviewScreen")
+                       and app.screen.queue.counted)
+        screen: Any = app.screen
+        assert screen.queue.count == seeded.records
+        assert f"{seeded.records} records not reviewed for 30 days" in screen_text(app)
+        await pilot.press("space", "space", "v")
+        await wait_for(pilot, lambda: screen.queue.counted
+                       and screen.queue.count == seeded.records - 2)
+    assert len(audit_events(path, "record.review")) == 2

@@ -65,6 +65,10 @@ class RecordSource:
     def key_at(self, ctx: Ctx, offset: int) -> Key | None:
         return key_at(ctx.conn, self.filters, ctx, self.sort, self.descending, offset)
 
+    def key_from_end(self, ctx: Ctx, back: int) -> Key | None:
+        """The key of the row ``back`` rows before the last (a jump past the middle)."""
+        return key_at(ctx.conn, self.filters, ctx, self.sort, not self.descending, back)
+
 
 def key_at(conn: Connection, f: Filters, ctx: Ctx, sort: str, descending: bool,
            offset: int) -> Key | None:
@@ -72,7 +76,7 @@ def key_at(conn: Connection, f: Filters, ctx: Ctx, sort: str, descending: bool,
 
     Reads only the key columns, through the index that backs the order, so it touches
     index pages and no record pages: a jump to the middle of a million rows costs one
-    index walk, once; the pages after it are read by key.
+    index walk, once (from whichever end is nearer); the pages after it are read by key.
     """
     if offset < 0:
         return None
