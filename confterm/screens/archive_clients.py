@@ -28,7 +28,8 @@ from confterm.screens.base import ConftermScreen
 from confterm.vault.catalogue.clients import Client
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.sources import ClientSource
-from confterm.widgets.lazy_list import Column, LazyList
+from confterm.widgets.cells import Column
+from confterm.widgets.lazy_list import LazyList
 from confterm.widgets.top_bar import TopBar
 
 

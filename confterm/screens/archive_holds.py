@@ -27,7 +27,7 @@ from confterm.screens.base import ConftermScreen
 from confterm.vault.catalogue import holds
 from confterm.vault.catalogue.holds import Hold
 from confterm.vault.session import Ctx
-from confterm.widgets.lazy_list import fit
+from confterm.widgets.cells import fit
 from confterm.widgets.top_bar import TopBar
 
 

@@ -24,7 +24,8 @@ from confterm.screens.base import ConftermScreen
 from confterm.vault.catalogue import classify
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.sources import ReviewRow, ReviewSource
-from confterm.widgets.lazy_list import Column, LazyList
+from confterm.widgets.cells import Column
+from confterm.widgets.lazy_list import LazyList
 from confterm.widgets.record_browser import names
 from confterm.widgets.top_bar import TopBar
 

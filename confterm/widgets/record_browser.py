@@ -217,7 +217,7 @@ class RecordBrowser(Vertical):
         pieces.append(t("archive.sorted_by", column=t(f"archive.col.{self.sort}"), arrow=arrow))
         if lst.marks:
             pieces.append(t("archive.marked", n=len(lst.marks)))
-        chunk = lst._pages.get(0)
+        chunk = lst.first_chunk()
         if chunk is not None and chunk.order is not None:
             pieces.append(t("archive.broad_search"))
         if not lst.counted:

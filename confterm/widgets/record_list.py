@@ -16,7 +16,8 @@ from rich.style import Style
 from confterm.i18n import t
 from confterm.vault.catalogue.browse import RecordRow
 from confterm.vault.catalogue.common import NO_END
-from confterm.widgets.lazy_list import Column, LazyList
+from confterm.widgets.cells import Column
+from confterm.widgets.lazy_list import LazyList
 
 _STATUS_NAMES = ("active", "on_hold", "eligible", "in_destruction", "destroyed")
 _STATUS_STYLE = {

@@ -1,0 +1,206 @@
+"""The data side of :class:`confterm.widgets.lazy_list.LazyList`: which pages to read,
+when, and what the list tells its screen (highlighted row, Enter, count changed).
+
+Pages come from a :class:`confterm.paging.PageCache`. All reading happens in one worker:
+a render that finds a page missing only notes it (``_need``); the worker reads the wanted
+pages still near the window, nearest first, and drops what a newer ``reset`` (a new
+search, a new filter) made stale. The source's functions run on the database thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Hashable
+from typing import Any, Generic, TypeVar
+
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+
+from confterm.paging import PAGE, Chunk, PageCache, Source
+
+R = TypeVar("R")
+
+
+class LazyData(ScrollView, Generic[R]):
+    class Highlighted(Message):
+        def __init__(self, lazy: LazyData[Any], row: Any | None, index: int) -> None:
+            super().__init__()
+            self.lazy, self.row, self.index = lazy, row, index
+
+        @property
+        def control(self) -> LazyData[Any]:
+            return self.lazy
+
+    class Selected(Message):
+        """Enter on a row."""
+
+        def __init__(self, lazy: LazyData[Any], row: Any) -> None:
+            super().__init__()
+            self.lazy, self.row = lazy, row
+
+        @property
+        def control(self) -> LazyData[Any]:
+            return self.lazy
+
+    class Counted(Message):
+        """The count changed (a reset, a recount, or rows found past a lower bound)."""
+
+        def __init__(self, lazy: LazyData[Any]) -> None:
+            super().__init__()
+            self.lazy = lazy
+
+        @property
+        def control(self) -> LazyData[Any]:
+            return self.lazy
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cache: PageCache[R] = PageCache()
+        self.counted = False
+        self.cursor = 0
+        self.marks: dict[Hashable, R] = {}
+        self._wanted: set[int] = set()
+        self._generation = 0
+        self._busy = False
+        self.first_page_at = 0.0  # perf_counter when the last reset's first page arrived
+        self.count_seconds = 0.0  # how long the last reset's count took
+
+    # ---- data -----------------------------------------------------------------------
+
+    @property
+    def source(self) -> Source[R] | None:
+        return self.cache.source
+
+    @property
+    def count(self) -> int:
+        return self.cache.count
+
+    @property
+    def exact(self) -> bool:
+        return self.cache.exact
+
+    @property
+    def fetches(self) -> int:
+        return self.cache.fetches
+
+    def row_at(self, index: int) -> R | None:
+        return self.cache.row_at(index)
+
+    @property
+    def current(self) -> R | None:
+        return self.row_at(self.cursor)
+
+    def first_chunk(self) -> Chunk[R] | None:
+        return self.cache.pages.get(0)
+
+    async def reset(self, source: Source[R], keep_marks: bool = False,
+                    count_after: float = 0.0) -> None:
+        """Show ``source`` from its first row: page 0 first (first paint), then the count.
+
+        ``count_after``: seconds to wait before counting. While a person types, each
+        keystroke restarts the list and cancels the wait, so a slow count never holds the
+        database thread in front of the next keystroke's first page."""
+        self._generation += 1
+        generation = self._generation
+        cache = self.cache
+        cache.clear(source)
+        self._wanted, self.cursor, self.counted, self.count_seconds = set(), 0, False, 0.0
+        if not keep_marks:
+            self.marks = {}
+        first = await self._call(source.after, None, PAGE)
+        if generation != self._generation:
+            return
+        cache.store(0, first)
+        self.first_page_at = time.perf_counter()
+        cache.count = len(first.rows) + (1 if first.more_after else 0)
+        cache.exact = not first.more_after
+        self._resize()
+        self.scroll_to(y=0, animate=False)
+        self._announce()
+        if first.more_after:
+            if count_after:
+                await asyncio.sleep(count_after)
+                if generation != self._generation:
+                    return
+            started = time.perf_counter()
+            count, exact = await self._call(source.count)
+            self.count_seconds = time.perf_counter() - started
+            if generation != self._generation:
+                return
+            cache.count, cache.exact = max(count, len(first.rows) + 1), exact
+        self.counted = True
+        self._resize()
+        self.post_message(self.Counted(self))
+
+    async def recount(self) -> None:
+        """Read the count again and forget cached pages (after a change to the data)."""
+        source = self.source
+        if source is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        count, exact = await self._call(source.count)
+        if generation != self._generation:
+            return
+        self.cache.clear()
+        self._wanted = set()
+        self.cache.count, self.cache.exact, self.counted = count, exact, True
+        self.cursor = min(self.cursor, max(0, count - 1))
+        self._resize()
+        self.post_message(self.Counted(self))
+        self._announce()
+
+    async def _call(self, fn: Any, *args: Any) -> Any:
+        app: Any = self.app
+        return await app.session.acall(fn, *args)
+
+    def _need(self, page: int) -> None:
+        self._wanted.add(page)
+        if not self._busy:
+            self._busy = True
+            self.run_worker(self._fill(), group="lazy-fill", exit_on_error=False)
+
+    async def _fill(self) -> None:
+        """Read the wanted pages that are still near the window, nearest first."""
+        try:
+            while self._wanted:
+                generation = self._generation
+                top = int(self.scroll_offset.y) // PAGE
+                page = min(self._wanted, key=lambda p: abs(p - top))
+                self._wanted.discard(page)
+                if page in self.cache.pages or not self._visible(page):
+                    continue
+                chunk = await self.cache.load(page, self._call)
+                if generation != self._generation or chunk is None:
+                    continue
+                if self.cache.store(page, chunk):
+                    self._resize()
+                    self.post_message(self.Counted(self))
+                self.refresh()
+                if self.cursor // PAGE == page:
+                    self._announce()
+        finally:
+            self._busy = False
+
+    def _prefetch(self) -> None:
+        """Read the page a screen above and below the window ahead of time, so paging on
+        usually finds its rows already here (the read happens after this frame)."""
+        top, height = int(self.scroll_offset.y), self.size.height
+        for row in (top - height, top + 2 * height):
+            if 0 <= row < self.count and row // PAGE not in self.cache.pages:
+                self._need(row // PAGE)
+
+    def _visible(self, page: int) -> bool:
+        top = int(self.scroll_offset.y)
+        first, last = top // PAGE, (top + self.size.height) // PAGE
+        return first - 1 <= page <= last + 1 or page == self.cursor // PAGE
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.count + 1)
+        self.refresh()
+
+    def _announce(self) -> None:
+        self.post_message(self.Highlighted(self, self.current, self.cursor))
+
