@@ -21,6 +21,7 @@ from confterm.screens.archive_actions import ArchiveActions
 from confterm.screens.archive_common import ViewsMixin, tabs
 from confterm.screens.base import ConftermScreen
 from confterm.vault.catalogue.filters import Filters
+from confterm.widgets.lazy_list import LazyList
 from confterm.widgets.record_browser import RecordBrowser
 from confterm.widgets.top_bar import TopBar
 
@@ -49,6 +50,11 @@ class ArchiveScreen(ArchiveActions, ViewsMixin, ConftermScreen):
         browser.records.focus()
         await browser.load()
 
+    @on(LazyList.Selected)
+    def action_read_detail(self) -> None:
+        """Enter: into the detail pane (arrows scroll it; Esc goes back to the list)."""
+        self.query_one("#browser-detail").focus()
+
     @on(RecordBrowser.StateChanged)
     def _remember(self) -> None:
         """Keep the query, so a language switch (which recomposes) shows the same list."""
@@ -61,6 +67,8 @@ for _command in (
             key_display="/"),
     Command("archive.list", "archive.cmd.list", "escape", "screen.focus_list", scope=(_C,),
             show=False),
+    Command("archive.detail", "archive.cmd.detail", "enter", "screen.read_detail",
+            scope=(_C,), show=False),
     Command("archive.filters", "archive.cmd.filters", "f", "screen.filters", scope=(_C,)),
     Command("archive.reset", "archive.cmd.reset", "r", "screen.reset_filters", scope=(_C,),
             show=False),
