@@ -60,7 +60,9 @@ def manifest_of(report: Report) -> dict[str, Any]:
         "generated_by": _person(report.generated_by), "checkpoint": report.checkpoint,
         "metadata": [[k, v] for k, v in report.metadata],
         "blocks": [_block(b) for b in report.blocks],
-        "signatures": [dict(_person(s.person), opinion=s.opinion, signed_at=s.signed_at)
+        "signatures": [dict(_person(s.person), opinion=s.opinion, signed_at=s.signed_at,
+                            **({"recorded_key": s.recorded_key.hex()} if s.recorded_key
+                               else {}))
                        for s in report.signatures],
     }
 

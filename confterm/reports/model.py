@@ -71,6 +71,9 @@ class SignatureBlock:
     person: Person
     opinion: str = ""
     signed_at: str = ""
+    # The key of an electronic signature the person made earlier in the vault over their
+    # decision (e.g. a register opinion), not over this PDF: printed by fingerprint.
+    recorded_key: bytes | None = None
 
 
 @dataclass

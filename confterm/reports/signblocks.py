@@ -22,7 +22,12 @@ from confterm.reports.styles import GRID, SHADE, Styles, table_style
 def _box(block: SignatureBlock, width: float, lang: str, st: Styles) -> RLTable:
     person = block.person
     key = person.public_key
-    fp = fingerprint(key) if key is not None else t("reports.label.no_key", lang)
+    if key is not None:
+        fp = fingerprint(key)
+    elif block.recorded_key is not None:
+        fp = t("reports.label.recorded_key", lang, fingerprint=fingerprint(block.recorded_key))
+    else:
+        fp = t("reports.label.no_key", lang)
     label_w = 24 * mm
     rows = [
         [st.para(person.role, st.label), ""],

@@ -127,9 +127,8 @@ def register_report(ctx: Ctx, register_id: int, lang: str) -> Report:
         said = t(f"destruction.decision.{decision}", lang) if decision else \
             t("destruction.r.not_signed", lang)
         report.signatures.append(SignatureBlock(
-            Person(person, role), f"{said}{'：' + opinion if opinion else ''}"
-            f"（{t('destruction.r.fingerprint', lang)} {_fp(key)}）",
-            (at or "")[:19].replace("T", " ")))
+            Person(person, role), f"{said}{'：' + opinion if opinion else ''}",
+            (at or "")[:19].replace("T", " "), recorded_key=bytes(key) if key else None))
         sigs.append([role, person, _fp(key), (at or "—")[:19].replace("T", " "),
                      _ok(lang, signature_ok(payload, sig, key)) if sig else "—"])
     if session:
@@ -151,9 +150,8 @@ def _witness_blocks(ctx: Ctx, report: Report, session_id: int, lang: str,
                      _ok(lang, signature_ok(payload, sig, key))])
         if event == "complete":
             report.signatures.append(SignatureBlock(
-                Person(person, role), t("destruction.r.witness_opinion", lang) +
-                f"（{t('destruction.r.fingerprint', lang)} {_fp(key)}）",
-                at[:19].replace("T", " ")))
+                Person(person, role), t("destruction.r.witness_opinion", lang),
+                at[:19].replace("T", " "), recorded_key=bytes(key) if key else None))
 
 
 def certificate_report(ctx: Ctx, session_id: int, lang: str) -> Report:
