@@ -103,12 +103,15 @@ def extra_area() -> Iterator[None]:
 
     areas.register_area(areas.Area("extra", "ui.area.home", "z", _ExtraScreen,
                                    roles=("auditor",), order=50))
+    before = dict(attention._PROVIDERS)
     attention.register_attention(overdue)
     attention.register_attention(broken)
     yield
     areas._AREAS.pop("extra")
     commands._REGISTRY.pop("area.extra")
+    # Remove only what this fixture added: other modules' providers must survive.
     attention._PROVIDERS.clear()
+    attention._PROVIDERS.update(before)
 
 
 async def test_other_areas_and_attention_providers_plug_in(make_app: MakeApp,
