@@ -3,7 +3,7 @@
 Each figure has a baseline measured in the same run: the import against stdlib sqlite3
 inserting the same rows into a bare table; search against a LIKE scan answering the same
 question. Nothing here asserts a time. :func:`measure` works on any open session and
-returns plain samples; :func:`figures` adapts them to the bench harness (module listed in
+returns the harness's Figures; :func:`figures` runs it for the bench harness (module listed in
 ``confterm.bench.runner.FIGURE_MODULES``).
 """
 
@@ -13,16 +13,15 @@ import csv
 import os
 import resource
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from confterm.bench.harness import Figure
 from confterm.vault.catalogue import bench_data, browse, importer, records
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.session import Ctx, VaultSession
@@ -31,22 +30,6 @@ SEARCH_TYPED = ("记账凭证", "银行对账单", "增值税", "身份证", "�
 ONE_CHAR = ("凭", "账", "税", "科", "表")
 TWO_CHAR = ("凭证", "明细", "工资", "杭州", "申报")
 THREE_PLUS = ("记账凭证", "银行对账单", "增值税纳税", "财务会计报告")
-
-
-@dataclass
-class Samples:
-    name: str
-    unit: str
-    samples: list[float]
-    baseline_name: str | None = None
-    baseline: list[float] = field(default_factory=list)
-    target: str | None = None
-    higher_is_better: bool = False
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
 
 
 def _ms(fn: Callable[[], Any]) -> float:
@@ -132,21 +115,21 @@ def _search(conn: Any, today: date, text: str) -> None:
     browse.page_after(conn, Filters(text=text), today, None, 50)
 
 
-def browse_figures(ctx: Ctx, repeat: int, archive_samples: list[str]) -> list[Samples]:
+def browse_figures(ctx: Ctx, repeat: int, archive_samples: list[str]) -> list[Figure]:
     conn, today = ctx.conn, date.today()
     out = []
     first = [_ms(lambda: (browse.total(conn), browse.page_after(conn, Filters(), today)))
              for _ in range(repeat)]
-    out.append(Samples("browser first page + count", "ms", first, target="< 300 ms"))
+    out.append(Figure("browser first page + count", "ms", first, target="< 300 ms"))
     for sort in ("archive_no", "title", "client", "fiscal_year", "retention_end"):
-        out.append(Samples(f"page-down, sort {sort}", "ms",
+        out.append(Figure(f"page-down, sort {sort}", "ms",
                            _pages(conn, today, Filters(), sort, 20 * repeat),
                            target="p95 < 50 ms"))
     for label, f in (("level secret", Filters(level="secret")),
                      ("category ledger", Filters(category="ledger")),
                      ("status eligible", Filters(status="eligible")),
                      ("year 2010", Filters(year_from=2010, year_to=2010))):
-        out.append(Samples(f"page-down, filter {label}", "ms",
+        out.append(Figure(f"page-down, filter {label}", "ms",
                            _pages(conn, today, f, "archive_no", 5 * repeat),
                            target="p95 < 50 ms"))
     typed = [text[:i] for text in SEARCH_TYPED for i in range(1, len(text) + 1)]
@@ -157,8 +140,8 @@ def browse_figures(ctx: Ctx, repeat: int, archive_samples: list[str]) -> list[Sa
         samples = [_ms(lambda q=q: _search(conn, today, q))  # type: ignore[misc]
                    for _ in range(max(repeat // 3, 1)) for q in queries]
         base = [_ms(lambda q=q: _like(conn, q)) for q in queries]  # type: ignore[misc]
-        out.append(Samples(name, "ms", samples, "LIKE scan", base, target="p95 < 50 ms"))
-    out.append(Samples("eligible for disposal: count + all ids", "ms",
+        out.append(Figure(name, "ms", samples, "LIKE scan", base, target="p95 < 50 ms"))
+    out.append(Figure("eligible for disposal: count + all ids", "ms",
                        [_ms(lambda: _eligible(conn, today)) for _ in range(3)]))
     return out
 
@@ -185,7 +168,7 @@ def archive_number_queries(ctx: Ctx) -> list[str]:
 
 
 def measure(session: VaultSession, rows: int, workdir: Path, repeat: int = 7,
-            say: Callable[[str], None] = lambda _m: None) -> list[Samples]:
+            say: Callable[[str], None] = lambda _m: None) -> list[Figure]:
     path, seconds = build(session, rows, workdir, say)
     say("catalogue: plain sqlite3 baseline")
     base = plain_sqlite_baseline(path, workdir)
@@ -193,13 +176,13 @@ def measure(session: VaultSession, rows: int, workdir: Path, repeat: int = 7,
     note = (f"CPU per row: vault process {cpu.get('vault_us_per_row', 0):.0f} µs, reader"
             f" process {cpu.get('reader_us_per_row', 0):.0f} µs; load average"
             f" {cpu.get('load', 0):.1f}")
-    out = [Samples("import with search index", "rows/s", [rows / seconds],
+    out = [Figure("import with search index", "rows/s", [rows / seconds],
                    "stdlib sqlite3, bare table", [rows / base], target=">= 20,000 rows/s",
                    higher_is_better=True, note=note)]
     say("catalogue: browsing and search")
     archive = session.call(archive_number_queries)
     out.extend(session.call(browse_figures, repeat, archive))
-    out.append(Samples("process peak RSS after import and browsing", "MB",
+    out.append(Figure("process peak RSS after import and browsing", "MB",
                        [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024],
                        note="includes the import (256 MiB page cache while importing)"))
     path.unlink(missing_ok=True)
@@ -243,9 +226,8 @@ def _probe_main() -> None:
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def figures(ctx: Any) -> list[Any]:
+def figures(ctx: Any) -> list[Figure]:
     """Adapter for confterm.bench (BenchContext in, harness Figures out)."""
-    from confterm.bench.harness import Figure
     from confterm.bench.runner import BENCH_PASSPHRASE, BENCH_PERSON
 
     session = ctx.open()
@@ -255,11 +237,10 @@ def figures(ctx: Any) -> list[Any]:
         session.close()
     ctx.progress("catalogue: browsing memory in a fresh process")
     rss = browse_peak_rss(ctx.vault, BENCH_PERSON, BENCH_PASSPHRASE)
-    measured.append(Samples("browsing peak RSS (fresh process)", "MB", [rss],
+    measured.append(Figure("browsing peak RSS (fresh process)", "MB", [rss],
                             target="< 200 MB"))
     ctx.shared["catalogue_rows"] = ctx.rows
-    return [Figure(s.name, s.unit, s.samples, s.baseline_name, s.baseline, s.target,
-                   s.higher_is_better, s.note) for s in measured]
+    return measured
 
 
 if __name__ == "__main__":

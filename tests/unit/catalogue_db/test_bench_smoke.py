@@ -23,5 +23,5 @@ def test_measure_builds_imports_and_reports_every_figure(make_vault: Callable[..
     assert {"import with search index", "browser first page + count",
             "search archive numbers", "page-down, sort client"} <= names
     assert all(f.samples and all(s >= 0 for s in f.samples) for f in figures)
-    assert next(f for f in figures if f.name == "import with search index").baseline
+    assert next(f for f in figures if f.name == "import with search index").baseline_samples
     assert 10 < bench.browse_peak_rss(vault, ADMIN, ADMIN_PASS) < 1000
