@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "confterm.cli.catalogue_commands",
     "confterm.cli.report_commands",
     "confterm.cli.access_commands",
+    "confterm.cli.location_commands",
 ]
 
 
