@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "confterm.cli.report_commands",
     "confterm.cli.access_commands",
     "confterm.cli.location_commands",
+    "confterm.cli.rules_commands",
 ]
 
 
