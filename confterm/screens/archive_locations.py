@@ -5,6 +5,11 @@ shows the highlighted place (path, barcode, how full) and the records in it and 
 as the same lazy record list the browser uses. ``m`` moves the highlighted box (or shelf,
 cabinet) to a new parent, or, when the record list has the focus, the marked records into
 another box; a move that would overfill a box is refused with the numbers.
+
+``n`` adds a place under the highlighted one (next to it, for a box), ``e`` edits it, Del
+deletes it when empty (dialogs in ``confterm.dialogs.location_form``). After any change the
+tree is rebuilt and opened again down to the place that was changed, so a person setting
+up a shelf box after box never loses their position.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ from textual.widgets.tree import TreeNode
 from confterm.commands import Command, declare
 from confterm.dialogs.archive_change import MoveDialog
 from confterm.dialogs.archive_scope import Scope
+from confterm.dialogs.location_form import DeleteLocationDialog, LocationDialog
 from confterm.i18n import t
 from confterm.screens.archive_common import ViewsMixin, tabs
 from confterm.screens.base import ConftermScreen
-from confterm.vault.catalogue import locations
+from confterm.vault.catalogue import location_tree, locations
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.locations import Location
 from confterm.vault.catalogue.sources import RecordSource
@@ -36,6 +42,14 @@ from confterm.widgets.top_bar import TopBar
 
 def _children(ctx: Ctx, parent_id: int | None) -> list[Location]:
     return locations.children(ctx.conn, parent_id)
+
+
+def _get(ctx: Ctx, location_id: int) -> Location:
+    return locations.get(ctx.conn, location_id)
+
+
+def _ancestry(ctx: Ctx, location_id: int) -> list[int]:
+    return location_tree.ancestry(ctx.conn, location_id)
 
 
 def label_of(place: Location) -> str:
@@ -50,7 +64,7 @@ def label_of(place: Location) -> str:
 
 class LocationsScreen(ViewsMixin, ConftermScreen):
     SCREEN_ID = "archive_locations"
-    HELP_KEY = "archive.help.locations"
+    HELP_KEY = "locations.help"
     DEFAULT_CSS = """
     LocationsScreen #places-body { height: 1fr; margin: 1 1 0 1; }
     LocationsScreen #places-tree { width: 40%; max-width: 52; border-right: solid $primary; }
@@ -63,6 +77,7 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
         super().__init__()
         self._timer: Timer | None = None
         self.place: Location | None = None
+        self.keep: int | None = None  # the place to show after the next reload
 
     def compose(self) -> ComposeResult:
         yield TopBar(t("archive.area"))
@@ -87,12 +102,46 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
     async def reload(self) -> None:
         found = await self.service(names, Filters())
         self.records.category_names, self.records.level_names = found["category"], found["level"]
+        keep = self.keep if self.keep is not None else (self.place.id if self.place else None)
+        self.keep = None
         tree = self.places
         tree.clear()
         await self._fill(tree.root, None)
         tree.focus()
-        if tree.root.children:
-            tree.move_cursor(tree.root.children[0])
+        target = await self._open_to(keep) if keep is not None else None
+        if target is None and tree.root.children:
+            target = tree.root.children[0]
+        if target is None:  # a new firm: say how to start rather than "pick a place"
+            self.place = None
+            self.query_one("#places-info", Static).update(t("locations.empty"))
+        if target is not None:
+            _ = tree.last_line  # rebuilds the tree's line index: node.line is stale until then
+            tree.move_cursor(target)
+            # Same line as before the rebuild: the Tree posts no NodeHighlighted, so take the
+            # fresh data here (an edit must carry the place's current version).
+            self._pick(target.data)
+
+    def _pick(self, place: Location | None) -> None:
+        self.place = place
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.1, self._show_place)
+
+    async def _open_to(self, location_id: int) -> TreeNode[Location | None] | None:
+        """Expand the tree from the top down to ``location_id``; its node, or None if gone."""
+        chain = await self.service(_ancestry, location_id)
+        node = self.places.root
+        for depth, place_id in enumerate(chain):
+            found = next((c for c in node.children
+                          if c.data is not None and c.data.id == place_id), None)
+            if found is None:
+                return None
+            if depth < len(chain) - 1:
+                if not found.children:
+                    await self._fill(found, place_id)
+                found.expand()
+            node = found
+        return node
 
     async def _fill(self, node: TreeNode[Location | None], parent_id: int | None) -> None:
         for place in await self.service(_children, parent_id):
@@ -106,10 +155,7 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
 
     @on(Tree.NodeHighlighted, "#places-tree")
     def _highlight(self, event: Tree.NodeHighlighted[Location | None]) -> None:
-        self.place = event.node.data
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(0.1, self._show_place)
+        self._pick(event.node.data)
 
     def _show_place(self) -> None:
         place = self.place
@@ -149,13 +195,58 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
         if result is not None:
             self.start_reload()
 
+    async def action_new_place(self) -> None:
+        """A place under the highlighted one; with a box highlighted, the next box beside
+        it (a box holds records, not places); with nothing yet, a room."""
+        place = self.place
+        if place is not None and place.kind == "box":
+            if place.parent_id is None:
+                self.notify(t("locations.box_holds_no_places"), severity="warning")
+                return
+            shelf = await self.service(_get, place.parent_id)
+            self.app.push_screen(LocationDialog(shelf, like=place), self._changed)
+        else:
+            self.app.push_screen(LocationDialog(place), self._changed)
+
+    def action_edit_place(self) -> None:
+        if self.place is None:
+            self.notify(t("locations.nothing_selected"), severity="warning")
+            return
+        self.app.push_screen(LocationDialog(place=self.place), self._changed)
+
+    def action_delete_place(self) -> None:
+        place = self.place
+        if place is None:
+            self.notify(t("locations.nothing_selected"), severity="warning")
+            return
+
+        def deleted(result: bool | None) -> None:
+            if result:
+                self.place = None
+                self.keep = place.parent_id
+                self.start_reload()
+
+        self.app.push_screen(DeleteLocationDialog(place), deleted)
+
+    def _changed(self, result: Location | None) -> None:
+        if result is not None:
+            self.keep = result.id
+            self.start_reload()
+
 
 _C = ("archive_locations",)
+_WRITERS = ("custodian", "administrator")
 for _command in (
     Command("archive_locations.open", "archive.cmd.open_records", "o", "screen.open_records",
             scope=_C),
     Command("archive_locations.move", "archive.cmd.move_place", "m", "screen.move", scope=_C,
-            roles=("custodian", "administrator")),
+            roles=_WRITERS),
     Command("archive_locations.mark", "archive.cmd.mark", "space", "", scope=_C, show=False),
+    Command("archive_locations.new", "locations.cmd.new", "n", "screen.new_place", scope=_C,
+            roles=_WRITERS),
+    Command("archive_locations.edit", "locations.cmd.edit", "e", "screen.edit_place",
+            scope=_C, roles=_WRITERS),
+    Command("archive_locations.delete", "locations.cmd.delete", "delete", "screen.delete_place",
+            scope=_C, roles=_WRITERS),
 ):
     declare(_command)
