@@ -96,6 +96,10 @@ for _command in (
             roles=("custodian", "administrator")),
     Command("archive.export", "archive.cmd.export", "e", "screen.export", scope=(_C,),
             roles=("custodian", "administrator", "auditor")),
+    Command("archive.new_record", "forms.cmd.new_record", "n", "screen.new_record",
+            scope=(_C,), roles=("custodian", "administrator")),
+    Command("archive.edit_record", "forms.cmd.edit_record", "w", "screen.edit_record",
+            scope=(_C,), roles=("custodian", "administrator")),
     Command("archive.move_keys", "archive.cmd.move_keys", "up,down,pageup,pagedown,home,end",
             "", scope=archive_common.ALL_SCREENS, show=False, key_display="↑ ↓ PgUp PgDn Home End"),
 ):

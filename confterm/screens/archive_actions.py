@@ -16,6 +16,7 @@ from confterm.dialogs.archive_filter import FilterDialog
 from confterm.dialogs.archive_hold import HoldDialog
 from confterm.dialogs.archive_import import ImportDialog
 from confterm.dialogs.archive_scope import Scope, scopes_for
+from confterm.dialogs.record_form import open_record_form
 from confterm.i18n import t
 from confterm.vault.catalogue import labels
 from confterm.vault.catalogue.filters import Filters
@@ -146,6 +147,25 @@ class ArchiveActions:
         if result:
             self.node.run_worker(self.browser.load(), group="reload", exclusive=True,
                                  exit_on_error=False)
+
+    async def action_new_record(self) -> None:
+        form = await open_record_form(self.node)
+        self.node.app.push_screen(form, self._record_saved)
+
+    async def action_edit_record(self) -> None:
+        cur = self.browser.records.current
+        if cur is None:
+            self.node.notify(t("archive.nothing"), severity="warning")
+            return
+        form = await open_record_form(self.node, cur.id)
+        self.node.app.push_screen(form, self._record_saved)
+
+    def _record_saved(self, result: Any) -> None:
+        """After the record form: re-read the list where it stands (marks kept) and the
+        detail pane (the recount announces the row under the cursor again)."""
+        if result is not None:
+            self.node.run_worker(self.browser.records.recount(), group="recount",
+                                 exclusive=True, exit_on_error=False)
 
     def action_export(self) -> None:
         b = self.browser

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Label, Static
 from confterm.commands import Command, declare
 from confterm.dialogs.archive_hold import HoldDialog, RevealDialog
 from confterm.dialogs.archive_scope import Scope
+from confterm.dialogs.client_form import ClientForm
 from confterm.i18n import t
 from confterm.screens.archive_common import ViewsMixin, tabs
 from confterm.screens.base import ConftermScreen
@@ -167,6 +168,20 @@ class ClientsScreen(ViewsMixin, ConftermScreen):
             scope = Scope("client", client_id=client.id, label=client.name)
             self.app.push_screen(HoldDialog([scope]))
 
+    def action_new_client(self) -> None:
+        self.app.push_screen(ClientForm(), self._client_saved)
+
+    def action_edit_client(self) -> None:
+        client = self.clients.current
+        if client is not None:
+            self.app.push_screen(ClientForm(client), self._client_saved)
+
+    def _client_saved(self, result: int | None) -> None:
+        """Re-read the list (a new or renamed client moves in the name order)."""
+        if result is not None:
+            self.run_worker(self.clients.recount(), group="clients-search", exclusive=True,
+                            exit_on_error=False)
+
 
 _C = ("archive_clients",)
 for _command in (
@@ -179,5 +194,9 @@ for _command in (
     Command("archive_clients.reveal", "archive.cmd.reveal", "v", "screen.reveal", scope=_C),
     Command("archive_clients.hold", "archive.cmd.client_hold", "k", "screen.hold", scope=_C,
             roles=("custodian", "administrator")),
+    Command("archive_clients.new", "forms.cmd.new_client", "n", "screen.new_client",
+            scope=_C, roles=("custodian", "administrator")),
+    Command("archive_clients.edit", "forms.cmd.edit_client", "w", "screen.edit_client",
+            scope=_C, roles=("custodian", "administrator")),
 ):
     declare(_command)
