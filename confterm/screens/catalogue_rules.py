@@ -120,10 +120,10 @@ class CatalogueRulesScreen(ConftermScreen):
         return self.levels[row] if self.levels and 0 <= row < len(self.levels) else None
 
     def report(self, text: str) -> None:
-        """The outcome of the last change stays on screen (and survives a reload)."""
+        """The outcome of the last change stays on screen (and survives a reload); not
+        also a toast, which would cover this very line at the bottom of the screen."""
         self.last_result = text
         self.query_one("#rules-result", Static).update(text)
-        self.notify(text)
         self.start_reload()
 
     @work(exit_on_error=False, group="dialog")
