@@ -21,7 +21,7 @@ from textual import on
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from confterm.dialogs.form import FormDialog, row, wide
+from confterm.dialogs.form import FormDialog, row
 from confterm.dialogs.record_form import tall_form
 from confterm.errors import ConftermError, InputError
 from confterm.i18n import t
@@ -70,7 +70,6 @@ class ClientForm(FormDialog[int | None]):
     OK_KEY = "forms.save"
     DEFAULT_CSS = """
     ClientForm .form-grid TextArea { height: 3; min-height: 3; }
-    ClientForm .form-line { max-height: 1; }
     ClientForm .form-hint { color: $text-muted; }
     ClientForm #cf-code-check.error { color: $error; text-style: bold; }
     ClientForm #cf-code-check.good { color: $success; }
@@ -98,7 +97,7 @@ class ClientForm(FormDialog[int | None]):
         yield from row(field_label("name"), Input(start["name"], id="cf-name", compact=True))
         yield from row(field_label("credit_code"), Input(
             start["credit_code"], id="cf-credit_code", compact=True, max_length=24))
-        yield from wide(Static("", id="cf-code-check", classes="form-hint form-line"))
+        yield from row("", Static("", id="cf-code-check", classes="form-hint"))
         yield from row(field_label("deregistered_on"), Input(
             start["deregistered_on"], id="cf-deregistered_on", compact=True,
             restrict=r"[0-9-]*", max_length=10, placeholder="YYYY-MM-DD"))
@@ -112,7 +111,7 @@ class ClientForm(FormDialog[int | None]):
         yield from row(field_label("notes"), TextArea(start["notes"], id="cf-notes",
                                                       compact=True))
         if self.client is not None:
-            yield from wide(Static(t("forms.client.pi_note"), classes="form-hint"))
+            yield from row("", Static(t("forms.client.pi_note"), classes="form-hint"))
 
     def on_mount(self) -> None:
         tall_form(self, 90)
@@ -123,7 +122,8 @@ class ClientForm(FormDialog[int | None]):
         text, good = code_verdict(event.value)
         line = self.query_one("#cf-code-check", Static)
         line.update(text)
-        line.set_classes("form-hint form-line " + ("good" if good else "error" if text else ""))
+        line.set_class(good, "good")
+        line.set_class(bool(text) and not good, "error")
 
     def text(self, field: str) -> str:
         return self.query_one(f"#cf-{field}", Input).value

@@ -25,7 +25,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from confterm.dialogs import record_form_data as data
 from confterm.dialogs.archive_change import LabelsDialog
-from confterm.dialogs.form import FormDialog, row, wide
+from confterm.dialogs.form import FormDialog, row
 from confterm.i18n import t
 from confterm.vault.access.changes import EditOutcome
 from confterm.vault.catalogue.record_input import MEDIA
@@ -36,7 +36,6 @@ CONTROL_MARK = " ◆"
 FORM_CSS = """
 {cls} .form-grid TextArea {{ height: 3; min-height: 3; }}
 {cls} .form-hint {{ color: $text-muted; }}
-{cls} .form-line {{ max-height: 1; }}
 """
 
 
@@ -44,7 +43,8 @@ def tall_form(form: FormDialog[Any], width: int) -> None:
     """Wide, gap-free and scrolling as a whole: inline styles, because the app's stylesheet
     (.dialog, .form-grid) outranks a dialog's DEFAULT_CSS. The focused field is scrolled
     into view by Textual; the message line by ``say``. (A grid sizes an auto row by its
-    content, so a TextArea needs a min-height and a one-line hint a max-height.)"""
+    content, so a TextArea needs a min-height; hints sit in the field column, where
+    their height is measured at the width they are drawn in.)"""
     dialog = form.query_one(".dialog")
     dialog.styles.width = width
     dialog.styles.max_height = "95%"
@@ -123,7 +123,7 @@ class RecordForm(FormDialog[int | EditOutcome | None]):
         yield from self._input("title")
         yield from self._input("client_id", placeholder=t("forms.record.client_hint"),
                                suggester=SuggestFromList(c.clients))
-        yield from wide(Static("", id="rf-client-found", classes="form-hint form-line"))
+        yield from row("", Static("", id="rf-client-found", classes="form-hint"))
         yield from self._select("category", c.categories)
         yield from self._select("level", c.levels)
         for field in ("fiscal_year", "start_year", "end_year"):
@@ -147,8 +147,8 @@ class RecordForm(FormDialog[int | EditOutcome | None]):
                 suggester=SuggestFromList(c.labels)))
         else:
             yield from row(t("forms.reason"), Input(id="rf-reason", compact=True))
-            yield from wide(Static(t("forms.record.control_note", mark=CONTROL_MARK.strip()),
-                                   classes="form-hint"))
+            yield from row("", Static(t("forms.record.control_note",
+                                        mark=CONTROL_MARK.strip()), classes="form-hint"))
 
     def on_mount(self) -> None:
         tall_form(self, 100)
