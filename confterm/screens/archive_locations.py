@@ -52,6 +52,13 @@ def _ancestry(ctx: Ctx, location_id: int) -> list[int]:
     return location_tree.ancestry(ctx.conn, location_id)
 
 
+def _descendants(node: TreeNode[Location | None]) -> list[TreeNode[Location | None]]:
+    found = []
+    for child in node.children:
+        found += [child, *_descendants(child)]
+    return found
+
+
 def label_of(place: Location) -> str:
     kind = t(f"archive.kind.{place.kind}")
     if place.kind == "box":
@@ -100,13 +107,15 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
         return self.query_one("#places-records", RecordList)
 
     async def reload(self) -> None:
-        found = await self.service(names, Filters())
-        self.records.category_names, self.records.level_names = found["category"], found["level"]
         keep = self.keep if self.keep is not None else (self.place.id if self.place else None)
         self.keep = None
+        found = await self.service(names, Filters())
+        self.records.category_names, self.records.level_names = found["category"], found["level"]
         tree = self.places
+        opened = {n.data.id for n in _descendants(tree.root) if n.is_expanded and n.data}
         tree.clear()
         await self._fill(tree.root, None)
+        await self._reopen(tree.root, opened)
         tree.focus()
         target = await self._open_to(keep) if keep is not None else None
         if target is None and tree.root.children:
@@ -126,6 +135,15 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(0.1, self._show_place)
+
+    async def _reopen(self, node: TreeNode[Location | None], opened: set[int]) -> None:
+        """Open again what was open before the rebuild: a person working down a shelf keeps
+        seeing the boxes beside the one they changed."""
+        for child in node.children:
+            if child.data is not None and child.data.id in opened:
+                await self._fill(child, child.data.id)
+                child.expand()
+                await self._reopen(child, opened)
 
     async def _open_to(self, location_id: int) -> TreeNode[Location | None] | None:
         """Expand the tree from the top down to ``location_id``; its node, or None if gone."""
@@ -155,7 +173,8 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
 
     @on(Tree.NodeHighlighted, "#places-tree")
     def _highlight(self, event: Tree.NodeHighlighted[Location | None]) -> None:
-        self._pick(event.node.data)
+        if event.node.data is not None:  # not the hidden root of a tree being rebuilt
+            self._pick(event.node.data)
 
     def _show_place(self) -> None:
         place = self.place
@@ -247,6 +266,6 @@ for _command in (
     Command("archive_locations.edit", "locations.cmd.edit", "e", "screen.edit_place",
             scope=_C, roles=_WRITERS),
     Command("archive_locations.delete", "locations.cmd.delete", "delete", "screen.delete_place",
-            scope=_C, roles=_WRITERS),
+            scope=_C, roles=_WRITERS, key_display="Del"),
 ):
     declare(_command)

@@ -191,3 +191,19 @@ async def test_an_auditor_reads_locations_but_cannot_change_them(
         await wait_for(pilot, lambda: "does not hold the required role" in form.message_text)
     assert query(path, "SELECT count(*) FROM audit_events WHERE action LIKE 'location.%'"
                  " AND seq > ?", (before[0][0],)) == [(0,)]
+
+
+async def test_switching_language_keeps_the_highlighted_place(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_locations(pilot)
+        await step_into(pilot, screen, 3)
+        await wait_for(pilot, lambda: screen.place is not None and screen.place.id == seeded.box1)
+        screen.loaded = False
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: screen.loaded and "档案盒" in screen_text(app))
+        await pilot.pause(0.3)
+        assert screen.place is not None and screen.place.id == seeded.box1
+        assert screen.places.cursor_node.data.id == seeded.box1
