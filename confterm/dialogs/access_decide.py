@@ -17,7 +17,8 @@ from textual.widgets import Input, Select, SelectionList, Static
 from confterm.dialogs.form import FormDialog, row, wide
 from confterm.dialogs.step_up import StepUpDialog
 from confterm.i18n import t
-from confterm.vault.access import changes, decisions
+from confterm.vault.access import change_batch, changes, decisions
+from confterm.vault.access.change_batch import Batch
 from confterm.vault.access.changes import Proposal
 from confterm.vault.access.model import OUTCOMES
 from confterm.vault.access.views import RequestDetail
@@ -83,13 +84,18 @@ def _decide(ctx: Any, request_id: int, outcome: str, presence: Any, expires: str
 
 
 class DecideChangeDialog(FormDialog[bool]):
+    """Accept or reject one proposed change, or every pending change of its batch (a
+    classification or move of many records proposed in one act)."""
+
     TITLE_KEY = "access.ui.change_decide_title"
     OK_KEY = "access.ui.decide_ok"
+    DEFAULT_CSS = "DecideChangeDialog .dialog { width: 90; }"
 
-    def __init__(self, proposal: Proposal, shown: str) -> None:
+    def __init__(self, proposal: Proposal, shown: str, batch: Batch | None = None) -> None:
         super().__init__()
         self.proposal = proposal
         self.shown = shown
+        self.whole = batch if batch is not None and batch.pending > 1 else None
 
     def title_text(self) -> str:
         return t(self.TITLE_KEY, change=self.proposal.id, archive_no=self.proposal.archive_no)
@@ -98,21 +104,40 @@ class DecideChangeDialog(FormDialog[bool]):
         p = self.proposal
         yield from wide(Static(t("access.ui.change_summary", changes=self.shown,
                                  reason=p.reason, proposer=p.proposed_by)))
+        if self.whole is not None:
+            yield from row(t("access.ui.change_scope"), Select(
+                [(t("access.ui.change_scope_one", change=p.id), "one"),
+                 (t("access.ui.change_scope_batch", batch=self.whole.id,
+                    n=self.whole.pending), "batch")],
+                value="batch", allow_blank=False, id="change-scope", compact=True))
         yield from row(t("access.ui.outcome"), Select(
             [(t("access.ui.accept"), "accept"), (t("access.ui.reject"), "reject")],
             value="accept", allow_blank=False, id="change-outcome", compact=True))
         yield from row(t("access.field.note"), Input(id="change-note", compact=True))
 
+    def whole_batch(self) -> bool:
+        return self.whole is not None and \
+            self.query_one("#change-scope", Select).value == "batch"
+
     async def submit(self) -> None:
         accept = self.query_one("#change-outcome", Select).value == "accept"
+        note = self.query_one("#change-note", Input).value
         app: Any = self.app
         duty = "change" if self.session.person.name == self.proposal.proposed_by else None
-        found = await app.push_screen_wait(StepUpDialog(
-            "approver", t("access.ui.change_step_up", change=self.proposal.id), duty))
+        batch = self.whole if self.whole_batch() else None
+        purpose = t("access.ui.batch_step_up", batch=batch.id, n=batch.pending) if batch \
+            else t("access.ui.change_step_up", change=self.proposal.id)
+        found = await app.push_screen_wait(StepUpDialog("approver", purpose, duty))
         if found is None:
             return
         with found as presence:
-            await self.service(changes.decide, self.proposal.id, accept, presence,
-                               self.query_one("#change-note", Input).value)
-        app.notify(t("access.ui.change_decided", change=self.proposal.id))
+            if batch is not None:
+                decided = await self.service(change_batch.decide_batch, batch.id, accept,
+                                             presence, note)
+                app.notify(t("access.ui.batch_decided", batch=batch.id,
+                             accepted=decided.accepted, rejected=decided.rejected,
+                             conflicts=decided.conflicts))
+            else:
+                await self.service(changes.decide, self.proposal.id, accept, presence, note)
+                app.notify(t("access.ui.change_decided", change=self.proposal.id))
         self.dismiss(True)

@@ -1,9 +1,13 @@
 """Changing records from the archive screens: classify, labels, move to a box, move a box.
 
-Each dialog gathers the answers and calls one catalogue service on the database thread;
-the service checks roles, writes the change and its audit event (before and after) in one
-transaction. A refusal (a full box, a record being destroyed, the query's count changed
-meanwhile) is shown on the dialog's message line and nothing is written.
+Each dialog gathers the answers and calls one vault service on the database thread; the
+service checks roles, writes the change and its audit event (before and after) in one
+transaction. Classifying and moving records go through change control: what is controlled
+(every level, the place of a record holding personal information) becomes a batch of
+proposals for an approver, and the notice says so. Moving a box that holds such records
+asks an approver to step up and countersign. A refusal (a full box, a record being
+destroyed, the query's count changed meanwhile) is shown on the dialog's message line and
+nothing is written.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ from textual.widgets import Input, Select, Static
 
 from confterm.dialogs.archive_scope import Scope
 from confterm.dialogs.form import FormDialog, row, wide
-from confterm.errors import ConflictError, InputError
+from confterm.dialogs.step_up import StepUpDialog
+from confterm.errors import ConflictError, InputError, PermissionDenied
 from confterm.i18n import t
-from confterm.vault.catalogue import classify, holds, labels, locations
+from confterm.vault.access import change_batch
+from confterm.vault.access.change_batch import BatchOutcome
+from confterm.vault.access.decisions import Signer
+from confterm.vault.catalogue import holds, labels, locations
 from confterm.vault.catalogue.common import local_today
 from confterm.vault.session import Ctx
 
@@ -58,18 +66,33 @@ class ScopedDialog(FormDialog[int | None]):
         self.dismiss(n)
 
 
-def _classify(ctx: Ctx, scope: Scope, level: str, reason: str) -> int:
-    """Classify the scope's records. A query is resolved to ids here (on the database
-    thread, so nothing changes in between) rather than through ``classify_query``, whose
-    batch audit event would keep the search text verbatim: what a person typed may be
-    part of a title or a name, and the audit trail outlives the records' purge."""
+def _scope_ids(ctx: Ctx, scope: Scope) -> list[int]:
+    """The scope's records. A query is resolved to ids here, on the database thread, so the
+    count the person confirmed is checked against what will really change."""
     ids = list(scope.ids)
     if scope.kind == "query" and scope.filters is not None:
         ids = holds.matching_ids(ctx.conn, scope.filters, local_today(ctx))
         if scope.exact and len(ids) != scope.count:
             raise ConflictError("records.selection_changed", expected=scope.count,
                                 found=len(ids))
-    return classify.classify(ctx, ids, level, reason)
+    return ids
+
+
+def _classify(ctx: Ctx, scope: Scope, level: str, reason: str) -> BatchOutcome:
+    return change_batch.classify(ctx, _scope_ids(ctx, scope), level, reason)
+
+
+def batch_notice(outcome: BatchOutcome) -> str:
+    """What happened, in the words a custodian needs: what changed now, what waits for an
+    approver (and where to find it)."""
+    parts = []
+    if outcome.applied:
+        parts.append(t("archive.batch.applied", n=outcome.applied))
+    if outcome.proposed:
+        parts.append(t("archive.batch.proposed", n=outcome.proposed, batch=outcome.batch_id))
+    if outcome.unchanged:
+        parts.append(t("archive.batch.unchanged", n=outcome.unchanged))
+    return t("ui.list_sep").join(parts)
 
 
 class ClassifyDialog(ScopedDialog):
@@ -96,8 +119,10 @@ class ClassifyDialog(ScopedDialog):
     async def submit(self) -> None:
         level = str(self.query_one("#classify-level", Select).value)
         self.say(t("archive.working"), "busy")
-        changed = await self.service(_classify, self.scope(), level, self.text("classify-reason"))
-        self.done("archive.classify.done", changed)
+        outcome = await self.service(_classify, self.scope(), level,
+                                     self.text("classify-reason"))
+        self.app.notify(batch_notice(outcome))
+        self.dismiss(outcome.applied)
 
 
 class LabelsDialog(ScopedDialog):
@@ -158,14 +183,16 @@ def place_paths(ctx: Ctx, kinds: tuple[str, ...], limit: int = 20_000) -> list[s
         (*kinds, limit))]
 
 
-def _move_records(ctx: Ctx, ids: list[int], target: str, reason: str) -> int:
-    return locations.move_records(ctx, ids, resolve_place(ctx, target, ("box",)), reason)
+def _move_records(ctx: Ctx, ids: list[int], target: str, reason: str) -> BatchOutcome:
+    return change_batch.move(ctx, ids, resolve_place(ctx, target, ("box",)), reason)
 
 
-def _move_place(ctx: Ctx, location_id: int, kind: str, target: str, reason: str) -> int:
+def _move_place(ctx: Ctx, location_id: int, kind: str, target: str, reason: str,
+                approver: Signer | None) -> int:
     parents = locations.PARENT_KINDS[kind]
     wanted = tuple(k for k in parents if k is not None)
-    moved = locations.move_location(ctx, location_id, resolve_place(ctx, target, wanted), reason)
+    moved = locations.move_location(ctx, location_id, resolve_place(ctx, target, wanted),
+                                    reason, approver)
     return moved.record_count
 
 
@@ -200,9 +227,30 @@ class MoveDialog(FormDialog[int | None]):
         target = self.query_one("#move-target", Input).value
         reason = self.query_one("#move-reason", Input).value
         if self.location is None:
-            n = await self.service(_move_records, list(self.ids), target, reason)
-        else:
-            n = await self.service(_move_place, self.location.id, self.location.kind, target,
-                                   reason)
+            outcome = await self.service(_move_records, list(self.ids), target, reason)
+            self.app.notify(batch_notice(outcome))
+            self.dismiss(outcome.applied)
+            return
+        args = (self.location.id, self.location.kind, target, reason)
+        try:
+            n = await self.service(_move_place, *args, None)
+        except PermissionDenied as exc:
+            if exc.key != "records.move_needs_approver":
+                raise
+            n = await self._move_with_approver(args, exc.message())
+            if n is None:
+                return
         self.app.notify(t("archive.move.done", n=n))
         self.dismiss(n)
+
+    async def _move_with_approver(self, args: tuple[Any, ...], why: str) -> int | None:
+        """The box holds records in restricted processing: an approver (not the person
+        moving it) steps up and countersigns, or nothing moves."""
+        self.say(why)
+        app: Any = self.app
+        found = await app.push_screen_wait(StepUpDialog(
+            "approver", t("archive.move.step_up", path=self.location.path), "change"))
+        if found is None:
+            return None
+        with found as presence:
+            return int(await self.service(_move_place, *args, presence))

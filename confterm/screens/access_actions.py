@@ -18,7 +18,7 @@ from confterm.dialogs.access_reveal import RevealDialog
 from confterm.dialogs.confirm import ConfirmDialog
 from confterm.i18n import t
 from confterm.screens import access_rows as rows
-from confterm.vault.access import fulfil, reveal, views
+from confterm.vault.access import change_batch, fulfil, reveal, views
 
 
 class AccessActions:
@@ -54,8 +54,10 @@ class AccessActions:
         if self.view == "changes":
             proposal = self.selected()
             if proposal is not None:
-                await self._dialog(DecideChangeDialog(proposal,
-                                                      rows.change_text(proposal.fields)))
+                batch = None if proposal.batch_id is None else await self.service(
+                    change_batch.get_batch, proposal.batch_id)
+                await self._dialog(DecideChangeDialog(
+                    proposal, rows.change_text(proposal.fields), batch))
             return
         detail = await self._current_detail()
         if detail is not None:

@@ -11,9 +11,11 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from confterm.vault import lifecycle
+from confterm.vault import lifecycle, presence
 from confterm.vault.kdf import FAST_PARAMS
+from confterm.vault.presence import Presence
 from confterm.vault.secrets import passphrase_bytes, wipe
+from confterm.vault.session import VaultSession
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,20 @@ def create_demo_vault(path: Path) -> None:
                 wipe(pw)
         for module_name in DEMO_SEEDERS:
             importlib.import_module(module_name).seed(session)
+
+
+def present(session: VaultSession, name: str, role: str,
+            passphrase: str | None = None) -> Presence:
+    """A demo person stepping up at the terminal (their passphrase is public), so seeders
+    can make approvals and signatures through the same checks a real person passes.
+    ``passphrase`` is for tests that seed a vault of their own people."""
+    if passphrase is None:
+        passphrase = next(p.passphrase for p in DEMO_PEOPLE if p.name == name)
+    secret = passphrase_bytes(passphrase)
+    try:
+        return presence.verify(session, name, secret, role, None)
+    finally:
+        wipe(secret)
 
 
 def _set_admin_roles(ctx: object, roles: frozenset[str]) -> None:

@@ -8,12 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from confterm.app import ConftermApp
-from tests.ui.archive_seed import Seeded, archive_template, archive_vault, query
-from tests.ui.conftest import AUDITOR, CUSTODIAN, on_screen, screen_text, unlock, wait_for
+from tests.ui.archive_seed import Seeded, archive_template, archive_vault, open_admin, query
+from tests.ui.conftest import (
+    APPROVER,
+    AUDITOR,
+    CUSTODIAN,
+    on_screen,
+    screen_text,
+    unlock,
+    wait_for,
+)
+from tests.ui.test_access_flow import ok, on, step_up_as, table_text
 from tests.ui.test_archive_browser import open_archive, type_search, visible_rows
 
 __all__ = ["archive_template", "archive_vault"]
@@ -37,17 +47,18 @@ def audit_events(path: Path, action: str) -> list[dict[str, Any]]:
         path, "SELECT details FROM audit_events WHERE action = ? ORDER BY seq", (action,))]
 
 
-async def test_classify_a_selection_with_a_reason(
+async def test_classify_a_selection_is_proposed_and_takes_effect_when_accepted(
         make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
     path, _seeded = archive_vault
     app = make_app(path=path)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(160, 45)) as pilot:
         screen = await open_archive(pilot)
         await pilot.press("space", "space", "space")  # mark three, cursor moves down
         lst = screen.browser.records
         picked = lst.marked_ids
         before = {r.id: r.level for r in lst.marks.values()}
-        assert len(picked) == 3 and "3 marked" in screen_text(app)
+        changing = [i for i in picked if before[i] != "secret"]
+        assert len(picked) == 3 and "3 marked" in screen_text(app) and changing
         await pilot.press("c")
         form = await dialog(pilot, "ClassifyDialog")
         assert form.scope().kind == "selection"
@@ -55,18 +66,38 @@ async def test_classify_a_selection_with_a_reason(
         form.query_one("#classify-reason", Input).value = "含涉诉材料，提高密级"
         await submit(pilot, form, "classify-reason")
         await wait_for(pilot, lambda: app.screen is screen)
-        await wait_for(pilot, lambda: all(lst.row_at(i) is not None for i in range(3)))
-        assert [lst.row_at(i).level for i in range(3)] == ["secret"] * 3
-        assert not lst.marks
+        await wait_for(pilot, lambda: f"{len(changing)} waiting for an approver (batch 1"
+                       in " ".join(n.message for n in app._notifications))
+        levels = dict(query_app(app, "SELECT id, level FROM records"))
+        assert {i: levels[i] for i in picked} == before  # nothing yet on one person's word
+
+        await pilot.press("g")  # Access → Changes: the approver decides the whole batch
+        await wait_for(pilot, lambda: on(app, "AccessScreen"))
+        await pilot.press("4")
+        await wait_for(pilot, lambda: app.screen.view == "changes" and app.screen.loaded
+                       and "(batch 1)" in table_text(app))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: on(app, "DecideChangeDialog"))
+        assert app.screen.whole_batch()
+        await ok(pilot)
+        await step_up_as(pilot, APPROVER)
+        await wait_for(pilot, lambda: on(app, "AccessScreen") and table_text(app) == "")
     levels = dict(query(path, "SELECT id, level FROM records"))
     assert {levels[i] for i in picked} == {"secret"}
-    events = audit_events(path, "record.classify")
-    changing = [i for i in picked if before[i] != "secret"]
-    assert changing and len(events) == len(changing)
-    assert all(e["after"] == "secret" and e["before"] != "secret"
-               and e["reason"] == "含涉诉材料，提高密级" for e in events)
-    batch = audit_events(path, "record.classify_batch")
-    assert batch[-1]["selected"] == 3
+    proposed = audit_events(path, "record.change.propose")
+    assert len(proposed) == len(changing)
+    assert all(e["changes"]["level"]["after"] == "secret" and e["reason"] == "含涉诉材料，提高密级"
+               for e in proposed)
+    accepted = audit_events(path, "record.change.accept")
+    assert len(accepted) == len(changing) and all(e["approver"] == APPROVER.name
+                                                  for e in accepted)
+    assert audit_events(path, "record.change.batch")[-1]["selected"] == 3
+
+
+def query_app(app: ConftermApp, sql: str) -> list[tuple[Any, ...]]:
+    """Read through the running app's own session (the vault is locked to it)."""
+    session: Any = app.session
+    return session.call(lambda ctx: ctx.conn.execute(sql).fetchall())
 
 
 async def test_classify_needs_a_reason_and_changes_nothing_without(
@@ -80,12 +111,20 @@ async def test_classify_needs_a_reason_and_changes_nothing_without(
         form.query_one("#classify-level", Select).value = "secret"
         await submit(pilot, form, "classify-reason")
         await wait_for(pilot, lambda: "reason" in form.message_text.lower())
-    assert not audit_events(path, "record.classify")
+    assert not audit_events(path, "record.change.batch")
 
 
+@pytest.mark.parametrize("restricted", [False, True], ids=["plain", "personal-info"])
 async def test_move_a_box_to_another_shelf(
-        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded], restricted: bool) -> None:
+    """A box holding a record with personal information (restricted processing) moves only
+    when an approver steps up and countersigns."""
     path, seeded = archive_vault
+    if restricted:
+        with open_admin(path) as session:  # test set-up, straight into the table
+            session.call(lambda ctx: ctx.conn.execute(
+                "UPDATE records SET personal_info = 1 WHERE id = (SELECT min(id) FROM records"
+                " WHERE location_id = ?)", (seeded.box1,)))
     app = make_app(path=path)
     async with app.run_test(size=(140, 40)) as pilot:
         await unlock(pilot, CUSTODIAN)
@@ -107,11 +146,18 @@ async def test_move_a_box_to_another_shelf(
         form.query_one("#move-target", Input).value = "档案室A / 柜01 / 第2层"
         form.query_one("#move-reason", Input).value = "第1层受潮，整盒移至第2层"
         await submit(pilot, form, "move-reason")
+        if restricted:
+            await wait_for(pilot, lambda: type(app.screen).__name__ == "StepUpDialog")
+            assert CUSTODIAN.name not in app.screen.people  # never the person moving it
+            await step_up_as(pilot, APPROVER)
         await wait_for(pilot, lambda: app.screen is screen)
     moved = query(path, "SELECT parent_id, path FROM locations WHERE id = ?", (seeded.box1,))
     assert moved == [(seeded.shelf2, "档案室A / 柜01 / 第2层 / 盒0001")]
     event = audit_events(path, "location.move")[-1]
     assert event["before"].endswith("第1层 / 盒0001") and event["records"] == 37
+    assert event["restricted"] == int(restricted)
+    assert (event.get("approver"), bool(event.get("signature"))) == (
+        (APPROVER.name, True) if restricted else (None, False))
 
 
 async def test_a_move_into_a_full_box_is_refused_and_says_why(
@@ -211,12 +257,14 @@ async def test_classify_the_whole_query_keeps_the_search_text_out_of_the_audit(
         form.query_one("#classify-reason", Input).value = "整批复核"
         await submit(pilot, form, "classify-reason")
         await wait_for(pilot, lambda: app.screen is screen)
-    levels = query(path, "SELECT DISTINCT r.level FROM records r JOIN clients c"
-                         " ON c.id = r.client_id WHERE c.name LIKE '%燕山%'"
-                         " AND r.category = 'voucher'")
-    assert levels == [("confidential",)]
+    wanted = query(path, "SELECT r.id FROM records r JOIN clients c ON c.id = r.client_id"
+                         " WHERE c.name LIKE '%燕山%' AND r.category = 'voucher'"
+                         " AND r.level <> 'confidential' ORDER BY r.id")
+    proposed = query(path, "SELECT record_id FROM record_changes WHERE status = 'pending'"
+                           " ORDER BY record_id")
+    assert wanted and proposed == wanted  # the whole query, proposed for an approver
     details = [r[0] for r in query(path, "SELECT details FROM audit_events"
-                                         " WHERE action LIKE 'record.classify%'")]
+                                         " WHERE action LIKE 'record.change%'")]
     assert details and not any("凭证" in d or "燕山" in d for d in details)
 
 

@@ -3,7 +3,7 @@
 Change control must apply an accepted proposal and mark it accepted in one transaction (a
 crash between the two would leave a record changed by a proposal still shown as pending),
 and the catalogue's own services each open a transaction of their own. So this module does
-the same work as ``catalogue.records.update`` with the catalogue's public helpers
+the work of writing a record with the catalogue's public helpers
 (``record_input.clean`` / ``check_references``, ``retention_sync.refresh``,
 ``search_index.reindex_records``, ``holds.cover_new_records``) but joins the open
 transaction. The version check is the optimistic-concurrency guard: a change based on a
@@ -80,12 +80,14 @@ def apply(conn: Connection, record_id: int, expected_version: int,
     if not delta:
         return {}
     sets = ", ".join(f"{k} = ?" for k in delta)
+    # A new classification is a review of it: the record leaves the review queue.
+    reviewed = ", reviewed_at = ?" if "level" in delta else ""
     with sql_errors():
         changed = conn.execute(
-            f"UPDATE records SET {sets}, updated_at = ?, version = version + 1"
+            f"UPDATE records SET {sets}, updated_at = ?{reviewed}, version = version + 1"
             " WHERE id = ? AND version = ?",
-            (*(v["after"] for v in delta.values()), now, int(record_id),
-             int(expected_version))).rowcount
+            (*(v["after"] for v in delta.values()), now, *((now,) if reviewed else ()),
+             int(record_id), int(expected_version))).rowcount
     if changed != 1:
         raise ConflictError("access.change_conflict", archive_no=before["archive_no"],
                             expected=expected_version, current=before["version"])

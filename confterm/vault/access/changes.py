@@ -5,9 +5,11 @@ years, scrapped year, extension), the archive number, the client, the personal-i
 flag, and the location of a record in restricted processing (one holding a deregistered
 client's personal information, PIPL art. 47). Editing any of these makes a proposal; an
 approver other than the proposer, proven present, accepts (applied, signed, audited) or
-rejects it. Every other field changes at once, with its reason recorded. Both paths name
-the record version they were based on, so a change to a record that changed meanwhile is
-refused as a conflict and nothing is overwritten.
+rejects it. Every other field changes at once, with its reason recorded. Nothing is ever
+overwritten: an edit names the record version the person was looking at and is refused
+if the record changed since; a proposal is closed as a conflict when a field it changes no
+longer holds the value it was proposed against (other fields changing meanwhile, such as a
+second proposal on the same record, do not block it).
 """
 
 from __future__ import annotations
@@ -25,18 +27,18 @@ from confterm.vault.access.model import clean_text, local_day, utc_text
 from confterm.vault.access.requests import record_refusal
 from confterm.vault.audit import canonical_json
 from confterm.vault.catalogue.common import require_writer
+from confterm.vault.catalogue.record_input import CONTROLLED, controlled_fields
 from confterm.vault.session import Ctx
+from confterm.vault.store import Connection
 
-CONTROLLED = ("level", "archive_no", "client_id", "category", "fiscal_year", "end_year",
-              "scrapped_year", "extension_years", "extension_reason", "personal_info")
 SIGNED_TYPE = "confterm-record-change-v1"
 _ACTION = {"accepted": "accept", "rejected": "reject", "conflict": "conflict"}
+FREE_TEXT = ("notes", "unresolved_reason")
+"""Fields whose words may name people: the audit trail (which can never forget) says only
+that they changed; the words themselves stay in the vault, where destruction purges them."""
 
-
-def controlled_fields(record: Mapping[str, Any]) -> frozenset[str]:
-    """The fields of this record that need a second person to change."""
-    restricted = bool(record.get("personal_info"))
-    return frozenset(CONTROLLED) | ({"location_id"} if restricted else frozenset())
+__all__ = ["CONTROLLED", "EditOutcome", "Proposal", "controlled_fields", "decide",
+           "edit_record", "get", "of_record", "pending"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Proposal:
     decided_by: str | None
     decided_at: str | None
     decision_note: str
+    batch_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class EditOutcome:
 
 _COLUMNS = ("c.id, c.record_id, r.archive_no, c.fields, c.reason, c.base_version,"
             " c.proposed_by, c.proposed_at, c.status, c.decided_by, c.decided_at,"
-            " c.decision_note")
+            " c.decision_note, c.batch_id")
 
 
 def _proposal(row: tuple[Any, ...]) -> Proposal:
@@ -81,10 +84,13 @@ def get(ctx: Ctx, change_id: int) -> Proposal:
     return _proposal(tuple(row))
 
 
-def pending(ctx: Ctx, limit: int = 500) -> list[Proposal]:
+def pending(ctx: Ctx, limit: int = 500, batch_id: int | None = None) -> list[Proposal]:
+    """Pending proposals, oldest first; only those of one batch when ``batch_id``."""
+    where = " AND c.batch_id = ?" if batch_id is not None else ""
     rows = ctx.conn.execute(f"SELECT {_COLUMNS} FROM record_changes c JOIN records r"
-                            " ON r.id = c.record_id WHERE c.status = 'pending'"
-                            " ORDER BY c.id LIMIT ?", (limit,))
+                            f" ON r.id = c.record_id WHERE c.status = 'pending'{where}"
+                            " ORDER BY c.id LIMIT ?",
+                            (*((batch_id,) if batch_id is not None else ()), limit))
     return [_proposal(tuple(r)) for r in rows]
 
 
@@ -103,39 +109,49 @@ def edit_record(ctx: Ctx, record_id: int, expected_version: int,
     reason = clean_text(reason, "reason")
     if not fields:
         raise InputError("access.change_nothing")
-    with ctx.transaction() as conn:
-        before, delta = change_apply.validate(conn, record_id, fields)
+    with ctx.transaction():
+        outcome = edit_within(ctx, record_id, expected_version, fields, reason)
+    if not outcome.applied and outcome.proposal_id is None:
+        raise InputError("access.change_nothing")
+    return outcome
+
+
+def edit_within(ctx: Ctx, record_id: int, expected_version: int | None,
+                fields: Mapping[str, Any], reason: str,
+                batch_id: int | None = None) -> EditOutcome:
+    """The work of :func:`edit_record` inside the caller's transaction (a batch runs it
+    once per record); ``expected_version`` None means "as stored now". Nothing to change
+    gives an empty outcome rather than an error, so a batch can skip such records."""
+    conn = ctx.conn
+    before, delta = change_apply.validate(conn, record_id, fields)
+    version = int(before["version"])
+    if expected_version is not None:
         change_apply.check_version(before, expected_version)
-        if not delta:
-            raise InputError("access.change_nothing")
-        controlled = controlled_fields(before)
-        direct = {k: v["after"] for k, v in delta.items() if k not in controlled}
-        proposed = {k: v for k, v in delta.items() if k in controlled}
-        version = int(before["version"])
-        applied: dict[str, dict[str, Any]] = {}
-        now = utc_text(ctx.now())
-        if direct:
-            applied = change_apply.apply(conn, record_id, version, direct, now,
-                                         local_day(ctx.now()))
-            direct_id = _insert(ctx, record_id, applied, reason, version, "direct")
-            version += 1
-            _audit(ctx, direct_id, "record.change.direct", before["archive_no"], applied,
-                   reason)
-        proposal_id = None
-        if proposed:
-            proposal_id = _insert(ctx, record_id, proposed, reason, version, "pending")
-            _audit(ctx, proposal_id, "record.change.propose", before["archive_no"], proposed,
-                   reason)
+    controlled = controlled_fields(before)
+    direct = {k: v["after"] for k, v in delta.items() if k not in controlled}
+    proposed = {k: v for k, v in delta.items() if k in controlled}
+    applied: dict[str, dict[str, Any]] = {}
+    if direct:
+        applied = change_apply.apply(conn, record_id, version, direct, utc_text(ctx.now()),
+                                     local_day(ctx.now()))
+        direct_id = _insert(ctx, record_id, applied, reason, version, "direct", batch_id)
+        version += 1
+        _audit(ctx, direct_id, "record.change.direct", before["archive_no"], applied, reason)
+    proposal_id = None
+    if proposed:
+        proposal_id = _insert(ctx, record_id, proposed, reason, version, "pending", batch_id)
+        _audit(ctx, proposal_id, "record.change.propose", before["archive_no"], proposed,
+               reason)
     return EditOutcome(applied, proposal_id, version)
 
 
 def _insert(ctx: Ctx, record_id: int, fields: Mapping[str, Any], reason: str, version: int,
-            status: str) -> int:
+            status: str, batch_id: int | None) -> int:
     cur = ctx.conn.execute(
         "INSERT INTO record_changes(record_id, fields, reason, base_version, proposed_by,"
-        " proposed_at, status) VALUES (?,?,?,?,?,?,?)",
+        " proposed_at, status, batch_id) VALUES (?,?,?,?,?,?,?,?)",
         (int(record_id), canonical_json(fields), reason, version, ctx.actor.name,
-         utc_text(ctx.now()), status))
+         utc_text(ctx.now()), status, batch_id))
     return int(cur.lastrowid or 0)
 
 
@@ -144,12 +160,17 @@ def _audit(ctx: Ctx, change_id: int, action: str, archive_no: str,
     row = ctx.conn.execute("SELECT record_id, base_version FROM record_changes WHERE id = ?",
                            (change_id,)).fetchone()
     seq = ctx.audit(action, "record", row[0], {
-        "archive_no": archive_no, "change": change_id, "changes": dict(fields),
+        "archive_no": archive_no, "change": change_id, "changes": audited(fields),
         "reason": reason, "base_version": row[1]})
     ctx.conn.execute("UPDATE record_changes SET audit_seq = ? WHERE id = ?", (seq, change_id))
 
 
-def _decider(ctx: Ctx, proposal: Proposal, signer: Signer) -> people.Person:
+def audited(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``fields`` as the audit trail keeps them: free text only as "changed"."""
+    return {k: ({"changed": True} if k in FREE_TEXT else v) for k, v in fields.items()}
+
+
+def decider(ctx: Ctx, proposal: Proposal, signer: Signer) -> people.Person:
     person = people.get(ctx.conn, signer.person.name)
     if person is None or not person.active:
         raise PermissionDenied("people.unknown", person=signer.person.name)
@@ -164,7 +185,7 @@ def decide(ctx: Ctx, change_id: int, accept: bool, signer: Signer, note: str = "
     is closed as a conflict (audited) and ConflictError says so."""
     proposal = get(ctx, change_id)
     try:
-        approver = _decider(ctx, proposal, signer)
+        approver = decider(ctx, proposal, signer)
     except PermissionDenied as exc:
         record_refusal(ctx, "record.change.decide_refused", "record", proposal.record_id, exc,
                        {"change": proposal.id, "approver": signer.person.name})
@@ -173,6 +194,31 @@ def decide(ctx: Ctx, change_id: int, accept: bool, signer: Signer, note: str = "
         raise ConflictError("access.change_not_pending", change=proposal.id,
                             status=proposal.status)
     note = clean_text(note, "note", required=not accept)
+    with ctx.transaction():
+        conflict = decide_within(ctx, proposal, approver, signer, accept, note)
+    if conflict is not None:
+        raise conflict
+    return get(ctx, proposal.id)
+
+
+def _still_based(conn: Connection, proposal: Proposal) -> int:
+    """The version to apply a proposal on. If every field it changes still holds the
+    value it was proposed against, applying it overwrites nobody's work, whatever else
+    changed on the record meanwhile (another accepted proposal, a new title), so it
+    applies on the current version. Otherwise on its base version, which the apply then
+    refuses as a conflict."""
+    now = change_apply.current(conn, proposal.record_id)
+    if all(now.get(k) == v.get("before") for k, v in proposal.fields.items()):
+        return int(now["version"])
+    return proposal.base_version
+
+
+def decide_within(ctx: Ctx, proposal: Proposal, approver: people.Person, signer: Signer,
+                  accept: bool, note: str) -> ConflictError | None:
+    """Sign, apply (when accepted) and audit one pending proposal inside the caller's
+    transaction. A record changed since the proposal closes it as a conflict and returns
+    the error; any other refusal (the box is full now) raises, and the caller's
+    transaction leaves the proposal pending."""
     decided_at = utc_text(ctx.now())
     payload = canonical_json({
         "type": SIGNED_TYPE, "vault": ctx.session.vault_id, "change": proposal.id,
@@ -186,30 +232,28 @@ def decide(ctx: Ctx, change_id: int, accept: bool, signer: Signer, note: str = "
         raise ConflictError("presence.key_mismatch", person=approver.name)
     fingerprint = keys.fingerprint(approver.public_key)
     conflict: ConflictError | None = None
-    with ctx.transaction() as conn:
-        status, applied = "rejected", proposal.fields
-        if accept:
-            try:
-                applied = change_apply.apply(
-                    conn, proposal.record_id, proposal.base_version,
-                    {k: v["after"] for k, v in proposal.fields.items()}, decided_at,
-                    local_day(ctx.now()))
-                status = "accepted"
-            except ConflictError as exc:
-                if exc.key != "access.change_conflict":
-                    raise  # e.g. the box is full now: the proposal stays pending
-                conflict, status = exc, "conflict"
-        seq = ctx.audit(f"record.change.{_ACTION[status]}", "record", proposal.record_id, {
-                            "archive_no": proposal.archive_no, "change": proposal.id,
-                            "changes": applied, "reason": proposal.reason,
-                            "proposer": proposal.proposed_by, "approver": approver.name,
-                            "note": note, "key": fingerprint, "signature": signature.hex()},
-                        actor=approver.name)
-        conn.execute("UPDATE record_changes SET status = ?, decided_by = ?, decided_at = ?,"
-                     " decision_note = ?, signature = ?, key_fingerprint = ?, decision_seq = ?"
-                     " WHERE id = ? AND status = 'pending'",
-                     (status, approver.name, decided_at, note, signature, fingerprint, seq,
-                      proposal.id))
-    if conflict is not None:
-        raise conflict
-    return get(ctx, proposal.id)
+    conn = ctx.conn
+    status, applied = "rejected", proposal.fields
+    if accept:
+        try:
+            applied = change_apply.apply(
+                conn, proposal.record_id, _still_based(conn, proposal),
+                {k: v["after"] for k, v in proposal.fields.items()}, decided_at,
+                local_day(ctx.now()))
+            status = "accepted"
+        except ConflictError as exc:
+            if exc.key != "access.change_conflict":
+                raise
+            conflict, status = exc, "conflict"
+    seq = ctx.audit(f"record.change.{_ACTION[status]}", "record", proposal.record_id, {
+                        "archive_no": proposal.archive_no, "change": proposal.id,
+                        "changes": audited(applied), "reason": proposal.reason,
+                        "proposer": proposal.proposed_by, "approver": approver.name,
+                        "note": note, "key": fingerprint, "signature": signature.hex()},
+                    actor=approver.name)
+    conn.execute("UPDATE record_changes SET status = ?, decided_by = ?, decided_at = ?,"
+                 " decision_note = ?, signature = ?, key_fingerprint = ?, decision_seq = ?"
+                 " WHERE id = ? AND status = 'pending'",
+                 (status, approver.name, decided_at, note, signature, fingerprint, seq,
+                  proposal.id))
+    return conflict

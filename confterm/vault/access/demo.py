@@ -14,13 +14,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from confterm.vault import presence
 from confterm.vault.access import changes, decisions, fulfil, guard, requests
 from confterm.vault.access.model import RequestDraft, local_day
-from confterm.vault.secrets import passphrase_bytes, wipe
+from confterm.vault.demo import present
 from confterm.vault.session import Ctx, VaultSession
 
-APPROVER = ("张伟", "approver-demo-passphrase")
+APPROVER: tuple[str, str | None] = ("张伟", None)  # name, passphrase (None: the demo's)
 
 
 def _candidates(ctx: Ctx, limit: int = 12) -> list[tuple[int, int]]:
@@ -52,12 +51,7 @@ def seed(session: VaultSession) -> None:
     if len(found) < 9:
         return  # no catalogue demo data to speak of
     ids = [i for i, _ in found]
-    secret = passphrase_bytes(APPROVER[1])
-    try:
-        approver = presence.verify(session, APPROVER[0], secret, "approver", None)
-    finally:
-        wipe(secret)
-    with approver:
+    with present(session, APPROVER[0], "approver", APPROVER[1]) as approver:
         _requests(session, ids, approver)
     record_id, version = found[8]
     level = session.call(lambda ctx: ctx.conn.execute(

@@ -14,6 +14,9 @@ from typing import Any
 
 from confterm.vault.session import Ctx
 
+TEXT_NOT_KEPT = "…"
+"""Shown for free text whose words the audit trail does not keep (notes may name people)."""
+
 
 @dataclass(frozen=True)
 class Change:
@@ -44,6 +47,9 @@ def _changes(details: dict[str, Any]) -> tuple[Change, ...]:
     for field, pair in raw.items():
         if isinstance(pair, dict) and ("before" in pair or "after" in pair):
             out.append(Change(str(field), pair.get("before"), pair.get("after")))
+        elif isinstance(pair, dict) and pair.get("changed"):
+            # free text (notes): the audit trail says only that it changed
+            out.append(Change(str(field), TEXT_NOT_KEPT, TEXT_NOT_KEPT))
     return tuple(out)
 
 

@@ -1,11 +1,12 @@
-"""Classification levels, classifying records (one, a selection, or a query), the review queue.
+"""Classification levels and the review queue.
 
 Levels (公开 public, 内部 internal, 敏感 confidential, 机密 secret) are rows an administrator
-may rename or extend. Classifying always needs a reason and writes, per record, an audit
-event with the level before and after (so a record's history shows every change), plus one
-event for the whole batch. Classifying counts as a review: ``reviewed_at`` is set. The
-review queue lists active records not reviewed for the vault's review period (a setting,
-365 days unless an administrator changes it).
+may rename or extend. Giving records a level is change control's work
+(``confterm.vault.access.change_batch.classify``): the level is a controlled field, so a
+custodian proposes and an approver accepts, and each record's history shows before and
+after. Classifying counts as a review: ``reviewed_at`` is set. The review queue lists
+active records not reviewed for the vault's review period (a setting, 365 days unless an
+administrator changes it).
 """
 
 from __future__ import annotations
@@ -16,18 +17,12 @@ from datetime import date, timedelta
 
 from confterm.errors import ConflictError, InputError
 from confterm.vault.catalogue.common import (
-    chunks,
     clean_text,
-    local_today,
-    placeholders,
     require_admin,
-    require_reason,
     require_writer,
     setting,
     stamp,
 )
-from confterm.vault.catalogue.filters import Filters
-from confterm.vault.catalogue.holds import matching_ids
 from confterm.vault.session import Ctx
 from confterm.vault.store import Connection
 
@@ -77,67 +72,6 @@ def save_level(ctx: Ctx, code: str, rank: int, name_zh: str, name_en: str) -> No
         ctx.audit("level.update", "level", code, {
             "before": {"rank": old[0], "name_zh": old[1], "name_en": old[2]},
             "after": {"rank": rank, "name_zh": zh, "name_en": en}})
-
-
-def classify(ctx: Ctx, record_ids: Sequence[int], level: str, reason: str) -> int:
-    """Set the level of the given records; returns how many changed level."""
-    require_writer(ctx)
-    reason = require_reason(reason)
-    ids = sorted({int(r) for r in record_ids})
-    if not ids:
-        raise InputError("records.nothing_selected")
-    if len(ids) > MAX_BATCH:
-        raise InputError("records.batch_too_large", maximum=MAX_BATCH)
-    with ctx.transaction() as conn:
-        return _classify(ctx, conn, ids, level, reason, None)
-
-
-def classify_query(ctx: Ctx, filters: Filters, level: str, reason: str,
-                   expected: int | None = None) -> int:
-    """Classify every record matching ``filters``; ``expected`` (the count the person
-    confirmed) must still be true, or nothing is changed."""
-    require_writer(ctx)
-    reason = require_reason(reason)
-    with ctx.transaction() as conn:
-        ids = matching_ids(conn, filters, local_today(ctx))
-        if expected is not None and len(ids) != expected:
-            raise ConflictError("records.selection_changed", expected=expected, found=len(ids))
-        if not ids:
-            raise InputError("records.nothing_selected")
-        return _classify(ctx, conn, ids, level, reason, filters)
-
-
-def _classify(ctx: Ctx, conn: Connection, ids: list[int], level: str, reason: str,
-              filters: Filters | None) -> int:
-    if not conn.execute("SELECT 1 FROM classification_levels WHERE code = ?",
-                        (level,)).fetchone():
-        raise InputError("records.unknown_level", level=level)
-    now = stamp(ctx)
-    current: list[tuple[int, str, str, str]] = []
-    for part in chunks(ids):
-        current += conn.execute(
-            f"SELECT id, archive_no, level, state FROM records WHERE id IN"
-            f" ({placeholders(len(part))})", tuple(part)).fetchall()
-    if len(current) != len(ids):
-        found = {r[0] for r in current}
-        raise InputError("records.unknown_record", record=next(i for i in ids if i not in found))
-    gone = [r for r in current if r[3] == "destroyed"]
-    if gone:
-        raise ConflictError("records.not_active", archive_no=gone[0][1], state=gone[0][3])
-    changing = [r for r in current if r[2] != level]
-    conn.executemany("UPDATE records SET level = ?, reviewed_at = ?, updated_at = ?,"
-                     " version = version + 1 WHERE id = ?",
-                     [(level, now, now, r[0]) for r in changing])
-    conn.executemany("UPDATE records SET reviewed_at = ? WHERE id = ?",
-                     [(now, r[0]) for r in current if r[2] == level])
-    for rid, archive_no, before, _state in changing:
-        ctx.audit("record.classify", "record", rid, {
-            "archive_no": archive_no, "before": before, "after": level, "reason": reason})
-    if len(ids) > 1:
-        ctx.audit("record.classify_batch", "records", len(ids), {
-            "level": level, "reason": reason, "selected": len(ids), "changed": len(changing),
-            "filters": filters.to_json() if filters else None})
-    return len(changing)
 
 
 # ---- review queue -------------------------------------------------------------------------

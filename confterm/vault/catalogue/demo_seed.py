@@ -16,8 +16,8 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from confterm.vault.access import change_batch, changes
 from confterm.vault.catalogue import (
-    classify,
     clients,
     holds,
     importer,
@@ -26,10 +26,13 @@ from confterm.vault.catalogue import (
     records,
 )
 from confterm.vault.catalogue.filters import Filters
+from confterm.vault.demo import present
 from confterm.vault.importing.export import write_csv
 from confterm.vault.importing.model import CatalogueRow
 from confterm.vault.session import Ctx, VaultSession
 from confterm.vault.synthetic import SyntheticClient, iter_catalogue
+
+APPROVER = "张伟"  # the demo approver who accepts the seeded classifications
 
 CLIENTS = 40
 PER_CLIENT = 140
@@ -101,19 +104,39 @@ def _ids(ctx: Ctx, sql: str, *params: object) -> list[int]:
     return [int(r[0]) for r in ctx.conn.execute(sql, params)]
 
 
-def _touches(ctx: Ctx, client_ids: list[int]) -> None:
-    """Classifications, labels, an extension, unresolved matters and three holds."""
-    secret = _ids(ctx, "SELECT id FROM records WHERE client_id IN (?, ?)", *client_ids[:2])
-    classify.classify(ctx, secret, "secret", "涉及重大诉讼及个人收入信息，按机密管理")
-    payroll = _ids(ctx, "SELECT id FROM records WHERE title LIKE '%个人所得税%' LIMIT 30")
-    classify.classify(ctx, payroll, "confidential", "含员工个人收入信息")
-    for rid in _ids(ctx, "SELECT id FROM records WHERE category = 'voucher'"
-                         " AND unresolved = 0 ORDER BY id LIMIT 4 OFFSET 40"):
-        row = records.raw(ctx.conn, rid)
-        records.update(ctx, rid, row["version"], {
-            "unresolved": True, "unresolved_reason": "对应应收账款尚在追收，未了事项"})
-    ledger = _ids(ctx, "SELECT id FROM records WHERE category = 'ledger' ORDER BY id LIMIT 1")
-    records.extend(ctx, ledger[0], 50, "涉及股权转让纠纷，经鉴定延长保管")
+def _touches(session: VaultSession, client_ids: list[int]) -> None:
+    """Classifications and an extension (proposed by the administrator-custodian, accepted
+    by the demo approver, as change control requires), labels, unresolved matters and
+    three holds."""
+    call = session.call
+    secret = call(_ids, "SELECT id FROM records WHERE client_id IN (?, ?)", *client_ids[:2])
+    payroll = call(_ids, "SELECT id FROM records WHERE title LIKE '%个人所得税%' LIMIT 30")
+    batches = [call(change_batch.classify, secret, "secret",
+                    "涉及重大诉讼及个人收入信息，按机密管理"),
+               call(change_batch.classify, payroll, "confidential", "含员工个人收入信息")]
+    for rid in call(_ids, "SELECT id FROM records WHERE category = 'voucher'"
+                          " AND unresolved = 0 ORDER BY id LIMIT 4 OFFSET 40"):
+        call(_edit, rid, {"unresolved": True,
+                          "unresolved_reason": "对应应收账款尚在追收，未了事项"},
+             "清理往来款项时发现未了事项")
+    ledger = call(_ids, "SELECT id FROM records WHERE category = 'ledger' ORDER BY id LIMIT 1")
+    extension = call(_edit, ledger[0], {"extension_years": 50,
+                                        "extension_reason": "涉及股权转让纠纷，经鉴定延长保管"},
+                     "鉴定小组意见：延长保管")
+    with present(session, APPROVER, "approver") as approver:
+        for batch in batches:
+            call(change_batch.decide_batch, batch.batch_id, True, approver)
+        call(changes.decide, extension.proposal_id, True, approver)
+    call(_holds_and_labels, client_ids)
+
+
+def _edit(ctx: Ctx, record_id: int, fields: dict[str, object],
+          reason: str) -> changes.EditOutcome:
+    version = records.raw(ctx.conn, record_id)["version"]
+    return changes.edit_record(ctx, record_id, version, fields, reason)
+
+
+def _holds_and_labels(ctx: Ctx, client_ids: list[int]) -> None:
     holds.create(ctx, "合同纠纷诉讼（2024）浙01民初88号，法院要求保全全部会计档案",
                  "杭州市中级人民法院", "client", client_id=client_ids[2],
                  reference="（2024）浙01民初88号")
@@ -143,4 +166,4 @@ def seed(session: VaultSession) -> None:
         raise RuntimeError("demo catalogue: " + "; ".join(
             p.text("en") for p in result.problems[:3]))
     client_ids = session.call(_client_ids, made)
-    session.call(_touches, client_ids)
+    _touches(session, client_ids)

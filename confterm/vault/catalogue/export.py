@@ -88,6 +88,6 @@ def export(ctx: Ctx, out: Path | str, fmt: str, purpose: str, filters: Filters |
             tmp.unlink(missing_ok=True)
         ctx.audit("catalogue.export", "file", out.name, {
             "file": str(out), "format": fmt, "purpose": purpose, "person": ctx.actor.name,
-            "records": count, "sha256": file_digest(out), "filters": f.to_json(),
+            "records": count, "sha256": file_digest(out), "filters": f.for_audit(ctx),
             "include_destroyed": include_destroyed, "encoding": encoding})
     return count

@@ -12,10 +12,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from confterm.errors import InputError
+from confterm.vault.audit_text import text_digest
 from confterm.vault.store import Connection
+
+if TYPE_CHECKING:
+    from confterm.vault.session import Ctx
 
 STATUSES = ("active", "on_hold", "eligible", "in_destruction", "destroyed", "unresolved")
 
@@ -53,6 +57,14 @@ class Filters:
     def to_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, "")}
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def for_audit(self, ctx: Ctx) -> dict[str, object]:
+        """The filters as an audit event keeps them: the search text only as a keyed
+        digest (see ``confterm.vault.audit_text``), everything else as it is."""
+        data: dict[str, object] = json.loads(self.to_json())
+        if self.text:
+            data["text"] = text_digest(ctx, self.text)
+        return data
 
     @classmethod
     def from_json(cls, text: str) -> Filters:

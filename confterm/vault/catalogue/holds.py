@@ -112,7 +112,9 @@ def create(ctx: Ctx, reason: str, owner: str, scope: str, *, client_id: int | No
                          [(hold_id, r) for r in ids])
         ctx.audit("hold.create", "hold", hold_id, {
             "reason": reason, "owner": owner, "reference": reference, "scope": scope,
-            "client_id": client_id, "query": query_text, "records": len(ids),
+            "client_id": client_id, "query_id": query_id if scope == "query" else None,
+            "query": filters.for_audit(ctx) if scope == "query" and filters else None,
+            "records": len(ids),
             "record_ids": ids if len(ids) <= 1000 else None})
         return hold_id
 
@@ -233,7 +235,7 @@ def save_query(ctx: Ctx, name: str, filters: Filters) -> int:
                                                     stamp(ctx)))
         query_id = int(cur.lastrowid or 0)
         ctx.audit("query.save", "saved_query", query_id,
-                  {"name": name, "filters": filters.to_json()})
+                  {"name": name, "filters": filters.for_audit(ctx)})
         return query_id
 
 

@@ -9,27 +9,27 @@ stored so the browser never walks the tree per row; renames and moves rewrite th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from confterm.errors import ConflictError, InputError
+from confterm.errors import ConflictError, InputError, PermissionDenied
 from confterm.vault.catalogue.common import (
     check_version,
-    chunks,
     clean_text,
-    placeholders,
     require_reason,
     require_writer,
-    sql_errors,
     stamp,
 )
-from confterm.vault.catalogue.record_input import check_room_in
+from confterm.vault.catalogue.countersign import countersign
 from confterm.vault.session import Ctx
 from confterm.vault.store import Connection
 
 PARENT_KINDS = {"room": (None,), "cabinet": ("room",), "safe": ("room",),
                 "shelf": ("cabinet", "safe"), "box": ("shelf",)}
 SEPARATOR = " / "
+
+if TYPE_CHECKING:
+    from confterm.vault.access.decisions import Signer
 
 
 @dataclass(frozen=True)
@@ -165,8 +165,27 @@ def _rewrite_paths(conn: Connection, location_id: int) -> None:
         " WHERE id IN (SELECT id FROM tree)", (SEPARATOR, location_id, SEPARATOR))
 
 
-def move_location(ctx: Ctx, location_id: int, new_parent_id: int, reason: str) -> Location:
-    """Move a box to another shelf (or a shelf to another cabinet ...), with its records."""
+def restricted_inside(conn: Connection, location_id: int) -> int:
+    """How many active records holding personal information (restricted processing) are
+    in this location or anywhere under it."""
+    row = conn.execute(
+        "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT l.id FROM locations l"
+        " JOIN sub ON l.parent_id = sub.id) SELECT count(*) FROM records r"
+        " WHERE r.location_id IN (SELECT id FROM sub) AND r.personal_info = 1"
+        " AND r.state = 'active'", (location_id,)).fetchone()
+    return int(row[0])
+
+
+def move_location(ctx: Ctx, location_id: int, new_parent_id: int, reason: str,
+                  approver: Signer | None = None) -> Location:
+    """Move a box to another shelf (or a shelf to another cabinet ...), with its records.
+
+    Moving a box moves the records in it, so when it holds records in restricted
+    processing (personal information of a deregistered client, PIPL art. 47) the move is
+    a controlled change like moving one such record: an approver other than the mover,
+    proven present at the terminal, signs it (``approver``), and the audit event keeps
+    the signature. Without one the move is refused, saying how many records need it.
+    """
     require_writer(ctx)
     reason = require_reason(reason)
     with ctx.transaction() as conn:
@@ -179,46 +198,23 @@ def move_location(ctx: Ctx, location_id: int, new_parent_id: int, reason: str) -
         if inside:
             raise InputError("records.location_into_itself", path=before.path)
         _check_unique(conn, new_parent_id, before.name, None, location_id)
+        restricted = restricted_inside(conn, location_id)
+        if restricted and approver is None:
+            raise PermissionDenied("records.move_needs_approver", path=before.path,
+                                   n=restricted)
         conn.execute("UPDATE locations SET parent_id = ?, version = version + 1 WHERE id = ?",
                      (new_parent_id, location_id))
         _rewrite_paths(conn, location_id)
         after = get(conn, location_id)
-        ctx.audit("location.move", "location", location_id, {
+        details: dict[str, object] = {
             "before": before.path, "after": after.path, "reason": reason,
-            "records": before.record_count})
+            "records": before.record_count, "restricted": restricted}
+        if restricted and approver is not None:
+            details.update(countersign(ctx, approver, {
+                "type": "confterm-location-move-v1", "location": location_id,
+                **details, "mover": ctx.actor.name}))
+        ctx.audit("location.move", "location", location_id, details)
         return after
-
-
-def move_records(ctx: Ctx, record_ids: Sequence[int], target_id: int, reason: str) -> int:
-    """Put records into ``target_id`` (a box, usually); audited per record, before/after."""
-    require_writer(ctx)
-    reason = require_reason(reason)
-    ids = sorted({int(r) for r in record_ids})
-    if not ids:
-        raise InputError("records.nothing_selected")
-    with ctx.transaction() as conn:
-        target = get(conn, target_id)
-        rows: list[tuple[int, str, int | None, str | None]] = []
-        for part in chunks(ids):
-            rows += conn.execute(
-                "SELECT r.id, r.archive_no, r.location_id, l.path FROM records r LEFT JOIN"
-                f" locations l ON l.id = r.location_id WHERE r.id IN"
-                f" ({placeholders(len(part))})", tuple(part)).fetchall()
-        if len(rows) != len(ids):
-            found = {r[0] for r in rows}
-            raise InputError("records.unknown_record",
-                             record=next(i for i in ids if i not in found))
-        moving = [r for r in rows if r[2] != target_id]
-        check_room_in(conn, target_id, len(moving))
-        with sql_errors():
-            conn.executemany("UPDATE records SET location_id = ?, updated_at = ?,"
-                             " version = version + 1 WHERE id = ?",
-                             [(target_id, stamp(ctx), r[0]) for r in moving])
-        for rid, archive_no, _old_id, old_path in moving:
-            ctx.audit("record.move", "record", rid, {
-                "archive_no": archive_no, "before": old_path, "after": target.path,
-                "reason": reason})
-        return len(moving)
 
 
 def contents(conn: Connection, location_id: int, after: str = "",

@@ -51,8 +51,23 @@ class RecordInput:
 UPDATABLE = ("archive_no", "title", "client_id", "category", "volume_no", "books",
              "start_year", "end_year", "fiscal_year", "medium", "pages", "personal_info",
              "unresolved", "unresolved_reason", "scrapped_year", "archived_on", "notes")
-"""Fields ``records.update`` changes; level, location, extension and labels have their own
-services (classification, moves, extension) because each has its own rule and audit."""
+"""Catalogue fields a record edit may change besides level, location and extension."""
+
+CONTROLLED = ("level", "archive_no", "client_id", "category", "fiscal_year", "end_year",
+              "scrapped_year", "extension_years", "extension_reason", "personal_info")
+"""Fields that change only when a second person accepts (change control, REFERENCE.md §3):
+the classification, everything the retention period depends on, the archive number, the
+client and the personal-information flag. The location joins them for a record holding
+personal information (restricted processing, PIPL art. 47): see :func:`controlled_fields`.
+Declared here, with the record, so every service that writes a record can refuse to
+change these directly; ``confterm.vault.access.changes`` is the one way to change them."""
+
+
+def controlled_fields(record: Mapping[str, Any]) -> frozenset[str]:
+    """The fields of this record that need a second person to change."""
+    restricted = bool(record.get("personal_info"))
+    return frozenset(CONTROLLED) | ({"location_id"} if restricted else frozenset())
+
 
 RETENTION_FIELDS = ("category", "fiscal_year", "end_year", "scrapped_year", "extension_years")
 SEARCH_FIELDS = ("title", "archive_no", "client_id")

@@ -1,9 +1,11 @@
-"""Cataloguing records: create, edit, extend, and the list of records eligible for disposal.
+"""Cataloguing records: create one, read one, and the list of records eligible for disposal.
 
-Each change runs in one transaction with its audit event (before/after of what changed),
-keeps the maintained columns true (retention_end via :mod:`retention_sync`, the search
-index via :mod:`search_index`, legal holds by query via :mod:`holds`), and names the
-version it edits so that two people editing the same record cannot overwrite each other.
+Creating runs in one transaction with its audit event and keeps the maintained columns
+true (retention_end via :mod:`retention_sync`, the search index via :mod:`search_index`,
+legal holds by query via :mod:`holds`). Editing a record is not here on purpose: every
+edit goes through ``confterm.vault.access.changes.edit_record``, which applies ordinary
+fields at once and turns controlled ones (record_input.CONTROLLED) into a proposal a second
+person must accept, so no service can change a controlled field on one person's word.
 """
 
 from __future__ import annotations
@@ -12,24 +14,17 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from confterm.errors import ConflictError, InputError
+from confterm.errors import InputError
 from confterm.vault.catalogue import holds, labels, retention_sync, search_index
 from confterm.vault.catalogue.common import (
-    check_version,
-    diff,
     local_today,
-    require_reason,
     require_writer,
     sql_errors,
     stamp,
 )
 from confterm.vault.catalogue.filters import has_loans_table
 from confterm.vault.catalogue.record_input import (
-    RETENTION_FIELDS,
-    SEARCH_FIELDS,
-    UPDATABLE,
     RecordInput,
-    check_consistency,
     check_references,
     clean,
 )
@@ -89,44 +84,6 @@ def create(ctx: Ctx, data: RecordInput) -> int:
         return record_id
 
 
-def update(ctx: Ctx, record_id: int, expected_version: int | None,
-           changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Change catalogue fields (see record_input.UPDATABLE); audited with before/after.
-
-    A destroyed or in-destruction record only accepts notes.
-    """
-    require_writer(ctx)
-    unknown = set(changes) - set(UPDATABLE)
-    if unknown:
-        raise InputError("records.unknown_field", field=sorted(unknown)[0])
-    with ctx.transaction() as conn:
-        before = raw(conn, record_id)
-        check_version(before["version"], expected_version, "record", before["archive_no"])
-        if before["state"] != "active" and set(changes) - {"notes"}:
-            raise ConflictError("records.not_active", archive_no=before["archive_no"],
-                                state=before["state"])
-        merged = {k: before[k] for k in COLUMNS}
-        merged.update(changes)
-        if isinstance(merged["archived_on"], str):
-            merged["archived_on"] = date.fromisoformat(merged["archived_on"])
-        cleaned = clean(RecordInput(**{k: merged[k] for k in RecordInput.__dataclass_fields__
-                                       if k in merged}))
-        after = {k: cleaned[k] for k in changes}
-        delta = diff(before, after)
-        if not delta:
-            return before
-        check_references(conn, {**cleaned, "level": before["level"]}, record_id)
-        sets = ", ".join(f"{k} = ?" for k in delta)
-        with sql_errors():
-            conn.execute(f"UPDATE records SET {sets}, updated_at = ?, version = version + 1"
-                         " WHERE id = ?", (*(after[k] for k in delta), stamp(ctx), record_id))
-        _after_change(ctx, conn, record_id, delta)
-        ctx.audit("record.update", "record", record_id,
-                  {"archive_no": cleaned["archive_no"], "changes": _without_notes(delta),
-                   **_retention_note(before, conn, record_id)})
-        return raw(conn, record_id)
-
-
 def _without_notes(values: Mapping[str, Any]) -> dict[str, Any]:
     """Notes are free text that may name people; the hash-chained audit trail can never
     forget, and a destroyed record's notes must not outlive it there. So audit events say
@@ -136,55 +93,6 @@ def _without_notes(values: Mapping[str, Any]) -> dict[str, Any]:
         out["notes"] = {"changed": True} if isinstance(out["notes"], dict) \
             else {"present": bool(out["notes"])}
     return out
-
-
-def _after_change(ctx: Ctx, conn: Connection, record_id: int, delta: Mapping[str, Any]) -> None:
-    if set(delta) & set(RETENTION_FIELDS):
-        retention_sync.refresh(conn, [record_id])
-    if set(delta) & set(SEARCH_FIELDS):
-        search_index.reindex_records(conn, [record_id])
-    if "client_id" in delta or set(delta) & set(RETENTION_FIELDS):
-        holds.cover_new_records(conn, [record_id], local_today(ctx))
-
-
-def _retention_note(before: Mapping[str, Any], conn: Connection,
-                    record_id: int) -> dict[str, Any]:
-    end = conn.execute("SELECT retention_end FROM records WHERE id = ?",
-                       (record_id,)).fetchone()[0]
-    if end == before["retention_end"]:
-        return {}
-    return {"retention_end": {"before": before["retention_end"], "after": end}}
-
-
-def extend(ctx: Ctx, record_id: int, years: int | None, reason: str,
-           expected_version: int | None = None) -> dict[str, Any]:
-    """Give one record a longer period (years from its own start; None removes it).
-
-    The longest applicable period wins (retention.py): an extension shorter than the rule
-    changes nothing, and the audit event says what the retention end became.
-    """
-    require_writer(ctx)
-    reason = require_reason(reason) if years is not None else reason.strip()
-    if years is not None and (isinstance(years, bool) or not 1 <= years <= 200):
-        raise InputError("records.bad_extension_years", years=years)
-    with ctx.transaction() as conn:
-        before = raw(conn, record_id)
-        check_version(before["version"], expected_version, "record", before["archive_no"])
-        if before["state"] != "active":
-            raise ConflictError("records.not_active", archive_no=before["archive_no"],
-                                state=before["state"])
-        values = {"extension_years": years, "extension_reason": reason if years else ""}
-        check_consistency({**before, **values})
-        conn.execute("UPDATE records SET extension_years = ?, extension_reason = ?,"
-                     " updated_at = ?, version = version + 1 WHERE id = ?",
-                     (values["extension_years"], values["extension_reason"], stamp(ctx),
-                      record_id))
-        retention_sync.refresh(conn, [record_id])
-        after = raw(conn, record_id)
-        ctx.audit("record.extend", "record", record_id, {
-            "archive_no": before["archive_no"], "reason": reason,
-            "changes": diff(before, {k: after[k] for k in (*values, "retention_end")})})
-        return after
 
 
 def eligible_ids(conn: Connection, today: date, after: tuple[str, int] | None = None,

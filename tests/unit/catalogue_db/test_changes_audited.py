@@ -1,4 +1,7 @@
-"""Changes are audited with before and after; boxes never overflow; numbers stay unique."""
+"""Catalogue changes are audited; boxes never overflow; numbers stay unique.
+
+Classifying, moving records and editing records are change control's: see
+tests/unit/access/test_change_batches.py and test_access_changes.py."""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ import sqlcipher3
 
 from confterm.errors import ConflictError, InputError
 from confterm.vault.catalogue import classify, clients, labels, locations, records
-from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.record_input import RecordInput
 from confterm.vault.session import VaultSession
 from tests.unit.catalogue_db.conftest import Place
@@ -24,30 +26,6 @@ def _events(cat: VaultSession, action: str) -> list[tuple[str, dict[str, Any]]]:
     return [(r[0], json.loads(r[1])) for r in rows]
 
 
-def test_classifying_a_selection_audits_each_record_before_and_after(
-        cat: VaultSession, add_record: Callable[..., int]) -> None:
-    a, b = add_record(level="internal"), add_record(level="public")
-    changed = cat.call(classify.classify, [a, b], "secret", "含工资明细")
-    assert changed == 2
-    events = _events(cat, "record.classify")
-    assert [(e[0], e[1]["before"], e[1]["after"]) for e in events] == [
-        (str(a), "internal", "secret"), (str(b), "public", "secret")]
-    assert all(e[1]["reason"] == "含工资明细" for e in events)
-    assert _events(cat, "record.classify_batch")[0][1]["changed"] == 2
-    with pytest.raises(InputError):
-        cat.call(classify.classify, [a], "secret", "  ")
-
-
-def test_classifying_a_query_checks_the_confirmed_count(
-        cat: VaultSession, add_record: Callable[..., int]) -> None:
-    for year in (2019, 2019, 2020):
-        add_record(fiscal_year=year)
-    f = Filters(year_from=2019, year_to=2019)
-    with pytest.raises(ConflictError):
-        cat.call(classify.classify_query, f, "confidential", "年度复核", 3)
-    assert cat.call(classify.classify_query, f, "confidential", "年度复核", 2) == 2
-
-
 def test_review_queue_lists_records_not_reviewed_for_the_period(
         cat: VaultSession, add_record: Callable[..., int]) -> None:
     from datetime import date
@@ -57,21 +35,6 @@ def test_review_queue_lists_records_not_reviewed_for_the_period(
     due = cat.call(lambda ctx: classify.review_queue(ctx.conn, date(2030, 8, 1)))
     assert [r[0] for r in due] == [rid]
     assert cat.call(lambda ctx: classify.review_queue(ctx.conn, date(2030, 6, 20))) == []
-
-
-def test_moving_records_is_audited_and_a_full_box_refuses(
-        cat: VaultSession, add_record: Callable[..., int], place: Place) -> None:
-    small = cat.call(locations.create, "box", "盒0002", place.shelf, "BX0002", 1)
-    a, b = add_record(location_id=place.box), add_record(location_id=place.box)
-    assert cat.call(locations.move_records, [a], small, "整理装盒") == 1
-    event = _events(cat, "record.move")[0]
-    assert event[0] == str(a)
-    assert event[1]["before"].endswith("盒0001") and event[1]["after"].endswith("盒0002")
-    with pytest.raises(ConflictError, match="holds 1 records"):
-        cat.call(locations.move_records, [b], small, "再放一件")
-    assert cat.call(lambda ctx: locations.get(ctx.conn, small).record_count) == 1
-    with pytest.raises(ConflictError):
-        cat.call(locations.update, small, None, capacity=0)
 
 
 def test_moving_a_whole_box_rewrites_paths_and_is_audited(
@@ -105,16 +68,6 @@ def test_duplicate_archive_number_is_refused(cat: VaultSession,
     add_record(archive_no="KJ-2023-0001")
     with pytest.raises(ConflictError, match="already in the vault"):
         add_record(archive_no="KJ-2023-0001")
-
-
-def test_record_edit_audits_before_after_and_refuses_a_stale_version(
-        cat: VaultSession, add_record: Callable[..., int]) -> None:
-    rid = add_record(title="2023年记账凭证")
-    cat.call(records.update, rid, 1, {"title": "2023年1月记账凭证", "pages": 120})
-    changes = _events(cat, "record.update")[0][1]["changes"]
-    assert changes["title"] == {"before": "2023年记账凭证", "after": "2023年1月记账凭证"}
-    with pytest.raises(ConflictError, match="changed by someone else"):
-        cat.call(records.update, rid, 1, {"pages": 121})
 
 
 def test_client_personal_information_is_masked_and_reveal_is_audited(

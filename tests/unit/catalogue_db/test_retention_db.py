@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from confterm.errors import PermissionDenied
+from confterm.vault.access import changes
 from confterm.vault.catalogue import browse, detail, records, rules
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.session import VaultSession
@@ -47,13 +48,15 @@ def test_permanent_and_unscrapped_records_never_become_eligible(
 
 def test_extension_lengthens_and_the_longest_period_wins(cat: VaultSession,
                                                          add_record: Callable[..., int]) -> None:
-    rid = add_record(category="tax_return", fiscal_year=2020)  # 10 years: 2031-01-01
-    assert _detail(cat, rid, date(2031, 1, 1)).status == "eligible"
-    cat.call(records.extend, rid, 15, "税务稽查可能追溯")
-    d = _detail(cat, rid, date(2031, 1, 1))
+    plain = add_record(category="tax_return", fiscal_year=2020)  # 10 years: 2031-01-01
+    assert _detail(cat, plain, date(2031, 1, 1)).status == "eligible"
+    longer = add_record(category="tax_return", fiscal_year=2020, extension_years=15,
+                        extension_reason="税务稽查可能追溯")
+    d = _detail(cat, longer, date(2031, 1, 1))
     assert d.values["retention_end"] == "2036-01-01" and d.status == "active"
-    cat.call(records.extend, rid, 5, "更短的期限不应缩短")
-    assert _detail(cat, rid, date(2031, 1, 1)).values["retention_end"] == "2031-01-01"
+    shorter = add_record(category="tax_return", fiscal_year=2020, extension_years=5,
+                         extension_reason="更短的期限不应缩短")
+    assert _detail(cat, shorter, date(2031, 1, 1)).values["retention_end"] == "2031-01-01"
 
 
 def test_unresolved_matter_keeps_an_expired_record(cat: VaultSession,
@@ -63,7 +66,8 @@ def test_unresolved_matter_keeps_an_expired_record(cat: VaultSession,
     assert _detail(cat, rid, day).status == "on_hold"
     assert _eligible(cat, day) == []
     version = _detail(cat, rid, day).values["version"]
-    cat.call(records.update, rid, version, {"unresolved": False, "unresolved_reason": ""})
+    cat.call(changes.edit_record, rid, version, {"unresolved": False, "unresolved_reason": ""},
+             "应收账款诉讼已结案")  # not a controlled field: applies at once
     assert _eligible(cat, day) == [rid]
 
 
