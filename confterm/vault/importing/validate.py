@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any
 
 from confterm.errors import InputError
 from confterm.vault.credit_code import check_credit_code, normalise_credit_code
@@ -22,7 +22,10 @@ from confterm.vault.importing.model import MEDIA, CatalogueRow, ImportOptions, P
 from confterm.vault.importing.sources import RawRow, cell_ref
 from confterm.vault.retention_rules import SCRAPPED, category_lookup, resolve_category
 
-T = TypeVar("T")
+MEMO_SIZE = 4096
+"""Distinct values remembered per memoised column (a file's categories, years, names)."""
+_FAILED = object()
+_Memo = dict[str, tuple[Any, ...]]
 MAX_ARCHIVE_NO = 64
 MAX_TITLE = 500
 MAX_NAME = 200
@@ -55,40 +58,98 @@ class RowValidator:
         self.media = f.spelling_lookup(MEDIA, "catalogue.medium")
         self.numbers: dict[str, int] = {}
         self.clients: dict[str, tuple[str, int]] = {}
+        self.width = len(headers)
+        self.blank_headers = [i for i, h in enumerate(headers) if not h]
+        self._plan: list[tuple[str, Callable[[str], Any], Any, bool, int, _Memo | None]] = [
+            (key, parse, default, required, self.index.get(key, -1),
+             {} if memo and key in self.index else None)
+            for key, parse, default, required, memo in self._specs()]
 
     def column_name(self, key: str) -> str:
         i = self.index.get(key)
         return self.headers[i] if i is not None else f"{BY_KEY[key].zh} / {key}"
+
+    def _specs(self) -> list[tuple[str, Callable[[str], Any], Any, bool, bool]]:
+        """(column key, parser, default, required, memoised) for each cell read.
+
+        Memoised columns repeat a few values over a whole file (a category, a year, a
+        client's name): their parse result, or the problem it raised, is looked up instead
+        of computed again. Parsers are pure for one file, so the result is the same.
+        """
+        def text(limit: int, newlines: bool = False) -> Callable[[str], str]:
+            return lambda value: f.check_text(value, limit, newlines)
+
+        year = self._year
+        earliest = date(self.years[0], 1, 1)
+        return [
+            ("archive_no", self._archive_no, "", True, False),
+            ("title", text(MAX_TITLE), "", True, False),
+            ("client_code", _credit_code, "", True, True),
+            ("client_name", text(MAX_NAME), "", True, True),
+            ("category", self._category, "", True, True),
+            ("start_year", year, None, False, True),
+            ("end_year", year, None, False, True),
+            ("fiscal_year", year, None, False, True),
+            ("volume_no", text(MAX_SHORT), "", False, True),
+            ("location", text(MAX_SHORT), "", False, True),
+            ("books", lambda v: f.parse_int(v, 0, MAX_BOOKS), 1, False, True),
+            ("pages", lambda v: f.parse_int(v, 0, MAX_PAGES), None, False, True),
+            ("medium", self._medium, "paper", False, True),
+            ("level", self._level, self.options.default_level, False, True),
+            ("labels", f.parse_labels, _NO_LABELS, False, True),
+            ("personal_info", f.parse_bool, None, False, True),
+            ("unresolved", f.parse_bool, None, False, True),
+            ("unresolved_reason", text(MAX_SHORT), "", False, True),
+            ("scrapped_year", year, None, False, True),
+            ("extension_years", lambda v: f.parse_int(v, 1, 200), None, False, True),
+            ("extension_reason", text(MAX_SHORT), "", False, True),
+            ("notes", text(MAX_NOTES, newlines=True), "", False, False),
+            ("archived_on", lambda v: f.parse_date(v, earliest, self.today), None, False,
+             True),
+        ]
+
+    def _cells(self, raw: RawRow, row: int, problems: list[Problem]) -> list[Any]:
+        """Each spec's value (its default when blank or wrong); problems appended."""
+        values: list[Any] = []
+        cells = raw.cells
+        width = len(cells)
+        for key, parse, default, required, i, memo in self._plan:
+            text = cells[i] if 0 <= i < width else ""
+            if not text or not text.strip():
+                if required:
+                    problems.append(Problem(row, self.column_name(key), "import.missing_value"))
+                values.append(default)
+                continue
+            if memo is not None:
+                hit = memo.get(text)
+                if hit is None:
+                    if len(memo) >= MEMO_SIZE:
+                        memo.clear()
+                    hit = memo[text] = _parsed(parse, text)
+            else:
+                hit = _parsed(parse, text)
+            if hit[0] is _FAILED:
+                problems.append(Problem(row, self.column_name(key), hit[1], hit[2]))
+                values.append(default)
+            else:
+                values.append(hit[0])
+        return values
 
     def validate(self, raw: RawRow) -> tuple[CatalogueRow | None, list[Problem]]:
         problems: list[Problem] = []
         row = raw.number
         for i, key, params in raw.problems:
             problems.append(Problem(row, self._header_at(i, raw), key, params))
-        for i, value in enumerate(raw.cells):
-            if (i >= len(self.headers) or not self.headers[i]) and value.strip():
-                problems.append(Problem(row, "", "import.data_without_header",
-                                        {"column": i + 1}))
-        cells = {key: raw.cells[i] if i < len(raw.cells) else ""
-                 for key, i in self.index.items()}
-
-        def get(key: str, parse: Callable[[str], T], default: T,
-                required: bool = False) -> T:
-            text = cells.get(key, "")
-            if not text.strip():
-                if required:
-                    problems.append(Problem(row, self.column_name(key), "import.missing_value"))
-                return default
-            try:
-                return parse(text)
-            except f.CellError as err:
-                problems.append(Problem(row, self.column_name(key), err.key, err.params))
-            except InputError as err:
-                problems.append(Problem(row, self.column_name(key), err.key, err.params))
-            return default
-
-        def text(limit: int, newlines: bool = False) -> Callable[[str], str]:
-            return lambda value: f.check_text(value, limit, newlines)
+        if len(raw.cells) > self.width:
+            for i, value in enumerate(raw.cells):
+                if (i >= len(self.headers) or not self.headers[i]) and value.strip():
+                    problems.append(Problem(row, "", "import.data_without_header",
+                                            {"column": i + 1}))
+        elif self.blank_headers:
+            for i in self.blank_headers:
+                if i < len(raw.cells) and raw.cells[i].strip():
+                    problems.append(Problem(row, "", "import.data_without_header",
+                                            {"column": i + 1}))
 
         def problem(key: str, message: str, **params: object) -> None:
             """A row problem, shown at ``key``'s column or the first present fallback."""
@@ -98,30 +159,9 @@ class RowValidator:
                     break
             problems.append(Problem(row, self.column_name(key), message, params))
 
-        archive_no = get("archive_no", self._archive_no, "", required=True)
-        title = get("title", text(MAX_TITLE), "", required=True)
-        code = get("client_code", _credit_code, "", required=True)
-        name = get("client_name", text(MAX_NAME), "", required=True)
-        category = get("category", self._category, "", required=True)
-        year = self._year
-        start = get("start_year", year, None)
-        end = get("end_year", year, None)
-        fiscal = get("fiscal_year", year, None)
-        shorts = {key: get(key, text(MAX_SHORT), "") for key in _SHORT_TEXT}
-        books = get("books", lambda v: f.parse_int(v, 0, MAX_BOOKS), 1)
-        pages = get("pages", lambda v: f.parse_int(v, 0, MAX_PAGES), None)
-        medium = get("medium", self._medium, "paper")
-        level = get("level", self._level, self.options.default_level)
-        labels = get("labels", f.parse_labels, _NO_LABELS)
-        personal = get("personal_info", f.parse_bool, None)
-        unresolved = get("unresolved", f.parse_bool, None)
-        reason = get("unresolved_reason", text(MAX_SHORT), "")
-        scrapped = get("scrapped_year", year, None)
-        ext_years = get("extension_years", lambda v: f.parse_int(v, 1, 200), None)
-        ext_reason = get("extension_reason", text(MAX_SHORT), "")
-        notes = get("notes", text(MAX_NOTES, newlines=True), "")
-        earliest = date(self.years[0], 1, 1)
-        archived = get("archived_on", lambda v: f.parse_date(v, earliest, self.today), None)
+        (archive_no, title, code, name, category, start, end, fiscal, volume_no, location,
+         books, pages, medium, level, labels, personal, unresolved, reason, scrapped,
+         ext_years, ext_reason, notes, archived) = self._cells(raw, row, problems)
 
         if archive_no:
             first = self.numbers.setdefault(archive_no.casefold(), row)
@@ -139,7 +179,7 @@ class RowValidator:
             problem("fiscal_year", "import.fiscal_outside_range", fiscal=fiscal,
                     start=start or "", end=end or "")
         year_of = fiscal if fiscal is not None else end if end is not None else start
-        if year_of is None and not any(self._had(cells, k)
+        if year_of is None and not any(self._had(raw, k)
                                        for k in ("fiscal_year", "start_year", "end_year")):
             problem("fiscal_year", "import.missing_year")
         if category and scrapped is not None:
@@ -170,13 +210,13 @@ class RowValidator:
             return None, problems
         return CatalogueRow(
             row, archive_no, title, code, name, category, year_of, start, end,
-            shorts["volume_no"], books, medium, pages, level, labels, shorts["location"],
+            volume_no, books, medium, pages, level, labels, location,
             personal_info, is_unresolved, reason, scrapped, ext_years, ext_reason, archived,
             notes), problems
 
-    @staticmethod
-    def _had(cells: dict[str, str], key: str) -> bool:
-        return bool(cells.get(key, "").strip())
+    def _had(self, raw: RawRow, key: str) -> bool:
+        i = self.index.get(key)
+        return i is not None and i < len(raw.cells) and bool(raw.cells[i].strip())
 
     def _header_at(self, i: int, raw: RawRow) -> str:
         if i < len(self.headers) and self.headers[i]:
@@ -212,6 +252,14 @@ class RowValidator:
                      for code, names in self.options.levels.items())
             raise f.CellError("import.unknown_level", value=value.strip(), known="、".join(known))
         return code
+
+
+def _parsed(parse: Callable[[str], Any], text: str) -> tuple[Any, ...]:
+    """(value,) or (_FAILED, message key, params): a parse result that can be memoised."""
+    try:
+        return (parse(text),)
+    except (f.CellError, InputError) as err:
+        return (_FAILED, err.key, err.params)
 
 
 @lru_cache(maxsize=8192)
