@@ -1,8 +1,9 @@
-"""``confterm access overdue|list``: the access register from a script or a cron job.
+"""``confterm access overdue|list|export``: the access register from a script or a cron job.
 
-Read-only: registering and deciding need a person at the terminal (the approver's presence),
-which is the TUI's job. ``overdue`` exits 1 when any loan is overdue, so a scheduled check
-can raise an alarm without parsing text.
+Registering and deciding need a person at the terminal (the approver's presence), which is
+the TUI's job. ``overdue`` exits 1 when any loan is overdue, so a scheduled check can raise
+an alarm without parsing text. ``export`` fulfils an approved export request: the guard
+decides, the command only names the request and the file (checked before unlocking).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 from datetime import date
 
 from confterm.errors import EXIT_OK, EXIT_VERIFY_FAILED, InputError
-from confterm.i18n import t
+from confterm.i18n import LANGUAGES, language, t
 from confterm.vault.access import register as access_register
 from confterm.vault.access.register import FILTER_STATUSES, RegisterFilter
 
@@ -50,6 +51,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from confterm.vault.access import content, content_export
+
+    request_id = content.parse_request(args.request)
+    path = content_export.check_target(args.out)  # refused before unlocking
+    lang = args.file_lang or language()
+    with unlock(args) as session:
+        done = session.call(content_export.export_request, request_id, path, lang,
+                            args.records)
+    print(t("content.cli.exported", request=done.request_id, count=done.records,
+            file=str(done.path), sha256=done.sha256))
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     access = sub.add_parser("access", parents=[common], help=t("access.cli.help"))
     inner = access.add_subparsers(dest="access_command", metavar="COMMAND", required=True)
@@ -64,3 +79,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     listing.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     listing.add_argument("--limit", type=int, default=200)
     listing.set_defaults(func=cmd_list)
+    export = inner.add_parser("export", parents=[common], help=t("content.cli.help_export"))
+    export.add_argument("request", metavar="REQUEST", help=t("content.cli.help_export_request"))
+    export.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx",
+                        help=t("content.cli.help_out"))
+    export.add_argument("--records", metavar="NO[,NO…]",
+                        help=t("content.cli.help_export_records"))
+    export.add_argument("--lang", dest="file_lang", choices=LANGUAGES,
+                        help=t("content.cli.help_lang"))
+    export.set_defaults(func=cmd_export)

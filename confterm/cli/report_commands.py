@@ -17,6 +17,7 @@ from confterm.errors import EXIT_OK, EXIT_VERIFY_FAILED, InputError
 from confterm.i18n import LANGUAGES, language, t
 from confterm.reports import codes
 from confterm.vault import people, presence
+from confterm.vault.access.content import parse_request
 from confterm.vault.reporting import deliver, kinds, produce, run
 from confterm.vault.reporting.common import period
 from confterm.vault.reporting.glyphs import Missing
@@ -37,7 +38,7 @@ def _options(args: argparse.Namespace) -> kinds.ReportOptions:
         kind=args.kind, lang=args.report_lang or language(), purpose=args.purpose or "",
         date_from=args.date_from, date_to=args.date_to, by=args.by, client=args.client,
         location=args.location, level=args.level, include_destroyed=args.include_destroyed,
-        target=target)
+        target=target, request=args.request, records=args.records)
 
 
 def _check_request(args: argparse.Namespace, options: kinds.ReportOptions) -> Path | None:
@@ -46,6 +47,8 @@ def _check_request(args: argparse.Namespace, options: kinds.ReportOptions) -> Pa
         raise InputError("reporting.cli.no_destination")
     produce.check_purpose(options.purpose)
     period(options.date_from, options.date_to)
+    if options.kind == "record-content":
+        parse_request(options.request)
     if not 1 <= args.copies <= 99:
         raise InputError("reporting.bad_copies", copies=args.copies)
     return deliver.check_writable(Path(args.out)) if args.out else None
@@ -174,6 +177,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--register", metavar="ID", help=t("reporting.cli.help_register"))
     p.add_argument("--session", metavar="ID", help=t("reporting.cli.help_session"))
     p.add_argument("--appraisal", metavar="ID", help=t("reporting.cli.help_appraisal"))
+    p.add_argument("--request", metavar="N", help=t("content.cli.help_request"))
+    p.add_argument("--records", metavar="NO[,NO…]", help=t("content.cli.help_records"))
     p.add_argument("--cosign", action="append", metavar="NAME",
                    help=t("reporting.cli.help_cosign"))
     p.add_argument("--accept-missing-glyphs", action="store_true",

@@ -18,11 +18,13 @@ from confterm.vault.reporting.access_register import access_register_report
 from confterm.vault.reporting.audit_extract import audit_extract_report
 from confterm.vault.reporting.common import period
 from confterm.vault.reporting.inventory import InventoryOptions, inventory_report
+from confterm.vault.reporting.record_content import record_content_report
 from confterm.vault.reporting.recovery import recovery_sheet_report
 from confterm.vault.session import Ctx
 
 KIND_NAMES = ("destruction-register", "destruction-certificate", "appraisal",
-              "access-register", "inventory", "audit-extract", "recovery-sheet")
+              "access-register", "inventory", "audit-extract", "recovery-sheet",
+              "record-content")
 EVERYONE: tuple[str, ...] = ()
 
 
@@ -42,6 +44,8 @@ class ReportOptions:
     include_destroyed: bool = False
     target: str | None = None  # register / session / appraisal number or id
     recovery_key: str | None = field(default=None, repr=False)
+    request: str | None = None  # record-content: the access request's number
+    records: str | None = None  # record-content: some of its archive numbers (else all)
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,10 @@ def _recovery(ctx: Ctx, o: ReportOptions) -> Report:
     return recovery_sheet_report(ctx, o.lang, o.recovery_key)
 
 
+def _record_content(ctx: Ctx, o: ReportOptions) -> Report:
+    return record_content_report(ctx, o.lang, o.request, o.records)
+
+
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("destruction-register", EVERYONE, _register, "destruction_registers"),
     Kind("destruction-certificate", EVERYONE, _certificate, "destruction_sessions"),
@@ -117,6 +125,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("inventory", ("custodian", "auditor", "administrator"), _inventory),
     Kind("audit-extract", ("auditor", "administrator"), _audit),
     Kind("recovery-sheet", ("administrator",), _recovery),
+    Kind("record-content", ("custodian",), _record_content),
 )}
 
 

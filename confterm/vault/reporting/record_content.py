@@ -1,0 +1,74 @@
+"""The record content sheet (档案利用件): a record's content on paper, under one request.
+
+This is the only report that prints clients' personal information unmasked, so it is
+never produced on a person's say-so alone: every record must be covered by the named
+request for the act "print" (a copy or export request, approved and unexpired). The guard
+is asked about each record before anything is read; if one is refused, no report exists
+and the refusal is in the audit trail. Each printed record is logged against the request
+(the access register), naming the report's id, before the report's checkpoint is taken,
+so the paper's own checkpoint covers its print acts.
+"""
+
+from __future__ import annotations
+
+from confterm.i18n import t
+from confterm.reports.model import Column, Paragraph, Person, Report, SignatureBlock, Table
+from confterm.vault.access import content
+from confterm.vault.reporting.common import base_report, check_size, local_time, new_report_id
+from confterm.vault.session import Ctx
+
+PREFIX = "RC"
+
+
+def _metadata(head: content.RequestHeader, lang: str, count: int) -> list[tuple[str, str]]:
+    q = head.request
+    who = q.requester_name + (f" / {q.requester_org}" if q.requester_org else "")
+
+    def label(key: str) -> str:
+        return t(f"content.r.{key}", lang)
+
+    rows = [(label("request"), t("content.r.request_value", lang, request=q.id,
+                                 kind=t(f"access.kind.{q.kind}", lang))),
+            (label("requester"), who),
+            (label("id_doc"), q.id_doc_masked),
+            (label("relation"), t(f"access.relation.{q.relation}", lang)),
+            (label("purpose"), q.purpose),
+            (label("legal_basis"), q.legal_basis),
+            (label("approver"), f"{head.approver}  {local_time(head.decided_at)}"
+             if head.approver else "—"),
+            (label("expires"), q.expires_on or t("content.r.no_expiry", lang)),
+            (label("records"), str(count))]
+    if head.conditions:
+        rows.append((label("conditions"), head.conditions))
+    return rows
+
+
+def record_content_report(ctx: Ctx, lang: str, request_text: str | None,
+                          archive_nos: str | None = None) -> Report:
+    """Check, log and build; raises (nothing produced) if any record is not covered."""
+    request_id = content.parse_request(request_text)
+    head = content.header(ctx, request_id)
+    ids = content.chosen_records(ctx, request_id, archive_nos)
+    check_size(len(ids) * len(content.FIELDS), t("reporting.kind.record-content", lang))
+    report_id = new_report_id(ctx, PREFIX)
+    content.authorise(ctx, request_id, ids, "print",
+                      t("content.print_note", "zh_CN", report_id=report_id))
+    rows = content.read(ctx, ids, lang)
+    report = base_report(ctx, report_id, "record-content", lang,
+                         t("content.r.title", lang))
+    report.subtitle = t("content.r.subtitle", lang, request=request_id)
+    report.metadata = _metadata(head, lang, len(rows))
+    report.blocks.append(Paragraph(t("content.r.notice", lang),
+                                   t("content.r.notice_heading", lang)))
+    columns = [Column(t("content.r.col_field", lang), 1.0),
+               Column(t("content.r.col_value", lang), 3.6)]
+    for n, row in enumerate(rows, start=1):
+        body = [[content.field_label(f, lang), row.values[f]] for f in content.FIELDS]
+        report.blocks.append(Table(columns, body, caption=t(
+            "content.r.caption", lang, n=n, total=len(rows),
+            archive_no=row.values["archive_no"])))
+    q = head.request
+    report.signatures.append(SignatureBlock(
+        Person(q.requester_name, t("content.r.receiver", lang)),
+        t("content.r.receipt", lang, count=len(rows))))
+    return report
