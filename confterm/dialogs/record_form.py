@@ -49,7 +49,8 @@ def tall_form(form: FormDialog[Any], width: int) -> None:
     dialog.styles.width = width
     dialog.styles.max_height = "95%"
     dialog.styles.overflow_y = "auto"
-    form.query_one(".form-grid").styles.grid_gutter_horizontal = 0  # between rows
+    for grid in form.query(".form-grid"):
+        grid.styles.grid_gutter_horizontal = 0  # between rows
 
 
 def field_label(field: str) -> str:

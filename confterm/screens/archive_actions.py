@@ -149,15 +149,21 @@ class ArchiveActions:
                                  exit_on_error=False)
 
     async def action_new_record(self) -> None:
-        form = await open_record_form(self.node)
-        self.node.app.push_screen(form, self._record_saved)
+        await self._open_record_form(None)
 
     async def action_edit_record(self) -> None:
         cur = self.browser.records.current
         if cur is None:
             self.node.notify(t("archive.nothing"), severity="warning")
             return
-        form = await open_record_form(self.node, cur.id)
+        await self._open_record_form(cur.id)
+
+    async def _open_record_form(self, record_id: int | None) -> None:
+        try:  # the record may be gone meanwhile: a message, not a crash
+            form = await open_record_form(self.node, record_id)
+        except Exception as exc:
+            self.node.show_error(exc)
+            return
         self.node.app.push_screen(form, self._record_saved)
 
     def _record_saved(self, result: Any) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import Input, Select, Static
 from confterm.app import ConftermApp
 from confterm.vault import presence
 from confterm.vault.access import changes
+from confterm.vault.catalogue import clients
 from confterm.vault.credit_code import compute_check_char
 from confterm.vault.secrets import passphrase_bytes
 from tests.ui.archive_seed import Seeded, archive_template, archive_vault, open_admin, query
@@ -207,3 +208,23 @@ async def test_an_edit_of_a_record_changed_meanwhile_overwrites_nothing(
         assert app.screen is form and "changed by someone else" in screen_text(app)
     assert query(path, "SELECT title FROM records WHERE id = ?",
                  (record.id,)) == [("他人先改的题名",)]
+
+
+async def test_a_client_edit_based_on_an_old_version_overwrites_nothing(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_clients(pilot)
+        await pilot.press("w")
+        form = await form_open(pilot, "ClientForm")
+        session: Any = app.session
+        await session.acall(clients.update, form.client.id, form.client.version,
+                            {"custody_agreement": "他人先改"})
+        await fill(pilot, form, {"cf-custody_agreement": "我的修改"})
+        await ok(pilot, form)
+        await wait_for(pilot, lambda: "changed by someone else" in form.message_text)
+        assert app.screen is form
+    assert query(path, "SELECT custody_agreement FROM clients WHERE id = ?",
+                 (form.client.id,)) == [("他人先改",)]
+    assert form.client.id in seeded.clients
