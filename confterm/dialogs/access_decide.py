@@ -102,8 +102,10 @@ class DecideChangeDialog(FormDialog[bool]):
 
     def fields(self) -> Iterable[Widget]:
         p = self.proposal
-        yield from wide(Static(t("access.ui.change_summary", changes=self.shown,
-                                 reason=p.reason, proposer=p.proposed_by)))
+        summary = t("access.ui.change_summary", changes=self.shown, reason=p.reason,
+                    proposer=p.proposed_by)
+        box = Static(summary, id="change-summary")
+        yield from wide(box)
         if self.whole is not None:
             yield from row(t("access.ui.change_scope"), Select(
                 [(t("access.ui.change_scope_one", change=p.id), "one"),

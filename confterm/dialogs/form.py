@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
@@ -38,6 +39,36 @@ def wide(widget: Widget) -> Iterable[Widget]:
     yield widget
 
 
+def _segments(items: list[Widget]) -> Iterable[Widget]:
+    """Labelled rows in grids, wide widgets between them.
+
+    A grid row that spans both columns is measured at each single column's width (Textual
+    8.2 ``GridLayout``), so a paragraph across the form came out a dozen lines too tall.
+    Wide widgets therefore sit outside the grids, and every grid gets the same label
+    column width so the fields still line up from one grid to the next.
+    """
+    width = max((cell_len(str(w.content)) for w in items
+                 if isinstance(w, Label) and w.has_class("form-label")), default=0)
+    run: list[Widget] = []
+    for widget in items:
+        if widget.has_class("form-wide"):
+            if run:
+                yield _grid(run, width)
+                run = []
+            yield widget
+        else:
+            run.append(widget)
+    if run:
+        yield _grid(run, width)
+
+
+def _grid(widgets: list[Widget], label_width: int) -> Grid:
+    grid = Grid(*widgets, classes="form-grid")
+    if label_width:
+        grid.styles.grid_columns = f"{label_width} 1fr"
+    return grid
+
+
 class FormDialog(ConftermDialog[R]):
     TITLE_KEY = ""
     OK_KEY = "ui.dialog.ok"
@@ -52,8 +83,7 @@ class FormDialog(ConftermDialog[R]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text(), classes="dialog-title")
-            with Grid(classes="form-grid"):
-                yield from self.fields()
+            yield from _segments(list(self.fields()))
             yield Static("", id="form-message")
             with Horizontal(classes="buttons"):
                 yield Button(t(self.OK_KEY), id="form-ok", variant="primary", compact=True)

@@ -7,6 +7,7 @@ vault services: who may do what is decided there, whatever this screen offers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,7 @@ from confterm.i18n import t
 from confterm.screens import access_rows as rows
 from confterm.screens.access_actions import AccessActions
 from confterm.screens.base import ConftermScreen
-from confterm.vault.access import changes, register, views
+from confterm.vault.access import change_values, changes, register, views
 from confterm.vault.access.model import local_day
 from confterm.vault.access.register import FILTER_STATUSES, RegisterFilter
 from confterm.vault.session import Ctx
@@ -42,7 +43,10 @@ def _fetch(ctx: Ctx, view: str, flt: RegisterFilter, before: int | None
         return register.list_events(ctx, flt, before, PAGE), today
     if view == "loans":
         return ([] if before else register.open_loans(ctx)), today
-    return ([] if before else changes.pending(ctx)), today
+    if before:
+        return [], today
+    return [replace(p, shown=change_values.describe(ctx.conn, p.fields))
+            for p in changes.pending(ctx)], today
 
 
 def _day(text: str, field: str) -> date | None:
@@ -225,6 +229,10 @@ for _command in (
             ("custodian", "administrator")),
     Command("access.reveal", "access.ui.cmd.reveal", "v", "screen.reveal", ("access",),
             _WRITE),
+    Command("access.export_content", "content.ui.cmd_export", "e", "screen.export_content",
+            ("access",), _WRITE),
+    Command("access.print_content", "content.ui.cmd_print", "p", "screen.print_content",
+            ("access",), _WRITE),
     Command("access.history", "access.ui.cmd.history", "y", "screen.history", ("access",)),
     Command("access.requester", "access.ui.cmd.requester", "u", "screen.requester_history",
             ("access",)),

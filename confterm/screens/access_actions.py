@@ -57,7 +57,7 @@ class AccessActions:
                 batch = None if proposal.batch_id is None else await self.service(
                     change_batch.get_batch, proposal.batch_id)
                 await self._dialog(DecideChangeDialog(
-                    proposal, rows.change_text(proposal.fields), batch))
+                    proposal, proposal.shown or rows.change_text(proposal.fields), batch))
             return
         detail = await self._current_detail()
         if detail is not None:
@@ -128,3 +128,22 @@ class AccessActions:
         from confterm.screens.access_history import RecordHistoryScreen
 
         self.app.push_screen(RecordHistoryScreen(self.selected_archive_no()))
+
+    @work(exit_on_error=False, group="dialog")
+    async def action_export_content(self) -> None:
+        """Write the granted records' content to a file under the selected export request
+        (the vault's guard decides; a refusal shows on the dialog's message line)."""
+        from confterm.dialogs.access_content_export import ContentExportDialog
+
+        if (detail := await self._current_detail()) is not None:
+            await self._dialog(ContentExportDialog(detail))
+
+    def action_print_content(self) -> None:
+        """The Reports area with the record content sheet chosen for the selected request."""
+        from confterm.screens.reports import ReportsScreen
+
+        request_id = self.selected_request_id()
+        if request_id is None:
+            self.notify(t("access.ui.pick_request"), severity="warning")
+            return
+        self.app.push_screen(ReportsScreen("record-content", request=str(request_id)))

@@ -94,7 +94,7 @@ def _v(value: Any) -> str:
 def change_cells(p: Proposal) -> tuple[Any, ...]:
     number = str(p.id) if p.batch_id is None else t("access.ui.change_in_batch", change=p.id,
                                                      batch=p.batch_id)
-    return (number, p.archive_no, change_text(p.fields), p.reason, p.proposed_by,
+    return (number, p.archive_no, p.shown or change_text(p.fields), p.reason, p.proposed_by,
             local_time(p.proposed_at), t(f"access.ui.change_status.{p.status}"))
 
 

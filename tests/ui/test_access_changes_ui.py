@@ -44,7 +44,7 @@ async def test_propose_accept_and_read_history(stocked: Path, make_app: MakeApp)
 
         await pilot.press("4")
         await wait_for(pilot, lambda: app.screen.view == "changes" and app.screen.loaded
-                       and "internal → secret" in table_text(app))
+                       and "Internal → Secret" in table_text(app))
         await pilot.press("d")
         await wait_for(pilot, lambda: on(app, "DecideChangeDialog"))
         await ok(pilot)

@@ -7,9 +7,11 @@ checks (``record_input.clean`` / ``check_references``) still judge the typed val
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from confterm.errors import InputError
+from confterm.i18n import language, t
 from confterm.vault.access.change_apply import EDITABLE, current
 from confterm.vault.access.model import Label
 from confterm.vault.session import Ctx
@@ -62,7 +64,8 @@ def parse_value(conn: Connection, field: str, text: str) -> Any:
 
 
 def shown_value(conn: Connection, field: str, value: Any) -> str:
-    """How a stored value reads (client and location by name, flags as yes/no)."""
+    """How a stored value reads (client and location by name, flags as yes/no); a level
+    is its code here, because the change dialog takes codes back (see ``describe``)."""
     if value is None:
         return ""
     if field == "client_id":
@@ -95,3 +98,26 @@ def propose_typed(ctx: Ctx, record_id: int, version: int, field: str, text: str,
 
     return edit_record(ctx, record_id, version, {field: parse_value(ctx.conn, field, text)},
                        reason)
+
+
+def describe(conn: Connection, fields: Mapping[str, Mapping[str, Any]]) -> str:
+    """A proposal's changes as a person reads them, in the current language: "密级: 内部 →
+    机密" rather than codes and ids."""
+    parts = []
+    for field, pair in fields.items():
+        before, after = (_readable(conn, field, pair.get(k)) for k in ("before", "after"))
+        parts.append(f"{t(f'access.record_field.{field}')}: {before} → {after}")
+    return "; ".join(parts)
+
+
+def _readable(conn: Connection, field: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "level":
+        row = conn.execute("SELECT name_zh, name_en FROM classification_levels WHERE code = ?",
+                           (value,)).fetchone()
+        if row is not None:
+            return str(row[0] if language() == "zh_CN" else row[1])
+    if field in BOOL_FIELDS:
+        return t("archive.yes" if value else "archive.no")
+    return shown_value(conn, field, value)

@@ -56,6 +56,7 @@ class Proposal:
     decided_at: str | None
     decision_note: str
     batch_id: int | None = None
+    shown: str = ""  # the changes as a person reads them (change_values.describe)
 
 
 @dataclass(frozen=True)
