@@ -207,3 +207,7 @@ for _command in (
 
 register_area(Area("catalogue_rules", "rules.area", "f9", CatalogueRulesScreen, roles=ROLES,
                    order=85, summary_key="rules.area_summary"))
+# F9 and the palette entry live on the home screen only (like F8): rules change rarely, and
+# one more line on every screen's help page pushes that screen's own keys off an 80x24 page.
+declare(Command("area.catalogue_rules", "rules.area", "f9", "app.open_area('catalogue_rules')",
+                scope=("home",), roles=ROLES))
