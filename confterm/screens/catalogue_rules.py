@@ -210,4 +210,4 @@ register_area(Area("catalogue_rules", "rules.area", "f9", CatalogueRulesScreen, 
 # F9 and the palette entry live on the home screen only (like F8): rules change rarely, and
 # one more line on every screen's help page pushes that screen's own keys off an 80x24 page.
 declare(Command("area.catalogue_rules", "rules.area", "f9", "app.open_area('catalogue_rules')",
-                scope=("home",), roles=ROLES))
+                scope=("home",), roles=ROLES, show=False))
