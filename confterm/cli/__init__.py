@@ -16,18 +16,24 @@ from collections.abc import Sequence
 from confterm.errors import EXIT_BAD_INPUT, ConftermError
 from confterm.i18n import LANGUAGES, default_language, set_language, t
 
-# Feature modules that add sub-commands; each has register(sub, common).
-COMMAND_MODULES = [
-    "confterm.cli.vault_commands",
-    "confterm.cli.tui_commands",
-    "confterm.cli.bench_commands",
-    "confterm.cli.backup_commands",
-    "confterm.cli.catalogue_commands",
-    "confterm.cli.report_commands",
-    "confterm.cli.access_commands",
-    "confterm.cli.location_commands",
-    "confterm.cli.rules_commands",
-]
+# Each sub-command and the feature module that registers it (``register(sub, common)``).
+# Only the module of the command being run is imported: reports, spreadsheets and the
+# benchmark pull in reportlab, openpyxl and more, which the unlock screen should not wait
+# for. ``confterm --help`` imports them all. tests/unit/test_cli_commands.py checks that this
+# table names every command each module registers, so a new command cannot be forgotten.
+COMMANDS: dict[str, str] = {
+    "init": "vault_commands", "user": "vault_commands", "audit": "vault_commands",
+    "demo": "tui_commands",
+    "bench": "bench_commands",
+    "backup": "backup_commands", "check": "backup_commands", "restore": "backup_commands",
+    "import": "catalogue_commands", "export": "catalogue_commands",
+    "report": "report_commands", "verify": "report_commands",
+    "access": "access_commands",
+    "location": "location_commands",
+    "rules": "rules_commands", "levels": "rules_commands", "review-days": "rules_commands",
+}
+COMMAND_MODULES = [f"confterm.cli.{m}" for m in dict.fromkeys(COMMANDS.values())]
+TUI_MODULE = "confterm.cli.tui_commands"  # runs when no command is given
 
 
 def _common() -> argparse.ArgumentParser:
@@ -37,7 +43,34 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _wanted_command(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` ("" for none), or None when every command must
+    be known (``--help`` at the top level, or a word that is not a command)."""
+    pre = argparse.ArgumentParser(add_help=False, parents=[_common()])
+    pre.add_argument("--lang")
+    pre.add_argument("--idle-timeout")
+    pre.add_argument("-h", "--help", action="store_true")
+    pre.add_argument("command", nargs="?")
+    try:
+        known, _rest = pre.parse_known_args(list(argv))
+    except SystemExit:  # a malformed option: let the full parser say what is wrong
+        return None
+    if known.command is None:
+        return None if known.help else ""
+    return known.command if known.command in COMMANDS else None
+
+
+def _modules_for(argv: Sequence[str] | None) -> list[str]:
+    if argv is None:
+        return COMMAND_MODULES
+    wanted = _wanted_command(argv)
+    if wanted is None:
+        return COMMAND_MODULES
+    return [TUI_MODULE] if wanted == "" else [f"confterm.cli.{COMMANDS[wanted]}"]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv``, only with the sub-command it names (see COMMANDS)."""
     common = _common()
     parser = argparse.ArgumentParser(
         prog="confterm", parents=[common], description=t("cli.description"),
@@ -46,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--idle-timeout", type=int, metavar="SECONDS",
                         help=t("cli.help_idle_timeout"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -69,7 +102,7 @@ def _language_from_argv(argv: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from_argv(argv))
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
