@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, OptionList, ProgressBar, Select, Static
+from textual.widgets import Footer, Input, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 
 from confterm.areas import Area, register_area
@@ -59,9 +59,11 @@ class ReportsScreen(ConftermScreen):
     #rp-facts.warn { color: $warning; }
     """
 
-    def __init__(self, kind: str | None = None, target: str | None = None) -> None:
+    def __init__(self, kind: str | None = None, target: str | None = None,
+                 request: str | None = None) -> None:
         super().__init__()
         self.start_kind, self.start_target = kind, target
+        self.start_request = request  # record-content opened from the Access area
         self.kinds: list[str] = []
         self.made: run.Generated | None = None
         self.generating = False
@@ -98,6 +100,11 @@ class ReportsScreen(ConftermScreen):
             if self.start_target:
                 self.form.query_one("#rp-target", Select).value = self.start_target
                 self.start_target = None
+        if self.start_request:
+            self.form.query_one("#rp-request", Input).value = self.start_request
+            self.start_request = None
+            self.form.query_one("#rp-purpose").focus()
+            return
         listing.focus()
         if self.made is not None:
             self.show_facts(self.made)

@@ -1,8 +1,9 @@
 """The options of the chosen report kind, as one form: only the fields that kind reads
 are shown (a period for registers and extracts, grouping and filters for the inventory,
 which register / session / appraisal for destruction papers, the recovery key for a
-recovery sheet). ``options()`` turns them into ``ReportOptions``; the recovery key is
-taken out as a wipeable buffer, never kept in the options."""
+recovery sheet, the access request and some of its archive numbers for a record content
+sheet). ``options()`` turns them into ``ReportOptions``; the recovery key is taken out
+as a wipeable buffer, never kept in the options."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ FIELDS = {  # field id -> kinds that show it
     "level": ("inventory",),
     "target": ("destruction-register", "destruction-certificate", "appraisal"),
     "recovery": ("recovery-sheet",),
+    "request": ("record-content",),
+    "records": ("record-content",),
 }
 LANG_NAMES = {"zh_CN": "中文", "en": "English"}
 
@@ -61,6 +64,10 @@ class ReportOptionsForm(Vertical):
             yield Label(t("reporting.ui.f.target"), id="rp-l-target")
             yield Select([], allow_blank=True, id="rp-target", compact=True,
                          prompt=t("reporting.ui.f.target_latest"))
+            for field in ("request", "records"):  # record-content: its own catalogue
+                yield Label(t(f"content.ui.f.{field}"), id=f"rp-l-{field}")
+                yield Input(placeholder=t(f"content.ui.f.{field}_hint"), id=f"rp-{field}",
+                            compact=True)
             yield Label(t("reporting.ui.f.recovery"), id="rp-l-recovery")
             yield PassphraseInput(placeholder=t("reporting.ui.f.recovery_hint"),
                                   id="rp-recovery", compact=True)
@@ -87,7 +94,8 @@ class ReportOptionsForm(Vertical):
             kind=self.kind, lang=str(lang), purpose=self.value("purpose") or "",
             date_from=self.value("from"), date_to=self.value("to"), by=str(by),
             client=self.value("client"), location=self.value("location"),
-            level=self.value("level"),
+            level=self.value("level"), request=self.value("request"),
+            records=self.value("records"),
             target=str(target) if isinstance(target, str) else None)
 
     def take_recovery_key(self) -> bytearray:

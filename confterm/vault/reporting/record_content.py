@@ -52,7 +52,7 @@ def record_content_report(ctx: Ctx, lang: str, request_text: str | None,
     check_size(len(ids) * len(content.FIELDS), t("reporting.kind.record-content", lang))
     report_id = new_report_id(ctx, PREFIX)
     content.authorise(ctx, request_id, ids, "print",
-                      t("content.print_note", "zh_CN", report_id=report_id))
+                      t("content.print_note", lang, report_id=report_id))
     rows = content.read(ctx, ids, lang)
     report = base_report(ctx, report_id, "record-content", lang,
                          t("content.r.title", lang))
