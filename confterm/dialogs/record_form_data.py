@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from confterm.errors import ConftermError
 from confterm.i18n import language
 from confterm.vault.access import change_values
 from confterm.vault.access.change_apply import current
@@ -72,7 +73,7 @@ def client_line(ctx: Ctx, text: str) -> str:
     """"name code" of the client ``text`` names, or "" (the form shows whom it found)."""
     try:
         client_id = change_values.parse_value(ctx.conn, "client_id", text)
-    except Exception:
+    except ConftermError:
         return ""
     return change_values.shown_value(ctx.conn, "client_id", client_id)
 
