@@ -83,7 +83,8 @@ def require_reason(reason: str) -> str:
 def check_version(found: int, expected: int | None, what: str, ident: object) -> None:
     """Optimistic concurrency: refuse an edit based on a version someone else replaced."""
     if expected is not None and int(found) != int(expected):
-        raise ConflictError("records.changed_meanwhile", what=what, ident=ident)
+        raise ConflictError("records.changed_meanwhile", what=t(f"records.what.{what}"),
+                            ident=ident)
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
