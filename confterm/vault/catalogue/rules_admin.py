@@ -103,6 +103,11 @@ def remove_level(ctx: Ctx, code: str) -> None:
                             ).fetchone()[0]
         if used:
             raise ConflictError("rules.level_in_use", code=code, count=used)
+        proposed = conn.execute(  # a pending proposal naming it could never be applied
+            "SELECT count(*) FROM record_changes WHERE status = 'pending'"
+            " AND json_extract(fields, '$.level.after') = ?", (code,)).fetchone()[0]
+        if proposed:
+            raise ConflictError("rules.level_proposed", code=code, count=proposed)
         conn.execute("DELETE FROM classification_levels WHERE code = ?", (code,))
         ctx.audit("level.remove", "level", code,
                   {"rank": row[0], "name_zh": row[1], "name_en": row[2]})

@@ -181,3 +181,19 @@ def test_notes_are_audited_as_changed_never_verbatim(world: World, open_as: Any)
     details = _events(s, "record.change.direct")[-1][1]
     assert details["changes"]["notes"] == {"changed": True}
     assert "张三" not in json.dumps(details, ensure_ascii=False)
+
+
+def test_a_level_named_by_a_pending_proposal_cannot_be_removed(world: World,
+                                                               open_as: Any) -> None:
+    from confterm.vault.catalogue import rules_admin
+    from tests.unit.access.conftest import ADMIN
+
+    s = open_as(ADMIN)
+    s.call(rules_admin.add_level, "core_secret", 50, "核心", "Core")
+    s.close()
+    s = open_as(CUSTODIAN)
+    s.call(change_batch.classify, world.records[:1], "core_secret", "涉及核心商业秘密")
+    s.close()
+    s = open_as(ADMIN)
+    with pytest.raises(ConflictError, match="pending proposed changes"):
+        s.call(rules_admin.remove_level, "core_secret")
