@@ -231,7 +231,7 @@ for _command in (
             _WRITE),
     Command("access.export_content", "content.ui.cmd_export", "e", "screen.export_content",
             ("access",), _WRITE),
-    Command("access.print_content", "content.ui.cmd_print", "p", "screen.print_content",
+    Command("access.print_content", "content.ui.cmd_print", "ctrl+o", "screen.print_content",
             ("access",), _WRITE),
     Command("access.history", "access.ui.cmd.history", "y", "screen.history", ("access",)),
     Command("access.requester", "access.ui.cmd.requester", "u", "screen.requester_history",

@@ -1,6 +1,6 @@
 """Access area, by keys: export (e) is refused while the export request is pending, with no
 file; after an approver steps up and approves, it writes the file with the unmasked legal
-representative and the register shows the export act. p opens Reports on the request."""
+representative and the register shows the export act. Ctrl+O opens Reports on the request."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ async def test_export_content_under_an_approved_request(stocked: Path,  # noqa: 
 
         await pilot.press("1")
         await wait_for(pilot, lambda: app.screen.view == "requests" and app.screen.loaded)
-        await pilot.press("p")  # print: Reports with the record content sheet chosen
+        await pilot.press("ctrl+o")  # print: Reports with the record content sheet chosen
         await wait_for(pilot, lambda: on(app, "ReportsScreen"))
         form = app.screen.form
         assert form.kind == "record-content"
