@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from confterm.errors import ConflictError, InputError, PermissionDenied
+from confterm.i18n import t
 from confterm.vault.catalogue.common import (
     check_version,
     clean_text,
@@ -77,13 +78,18 @@ def _check_parent(conn: Connection, kind: str, parent_id: int | None) -> str:
                          kinds=", ".join(PARENT_KINDS))
     if parent_id is None:
         if kind != "room":
-            raise InputError("records.location_needs_parent", kind=kind)
+            raise InputError("records.location_needs_parent", kind=_kind(kind))
         return ""
     parent = get(conn, parent_id)
     if parent.kind not in PARENT_KINDS[kind]:
-        raise InputError("records.bad_location_parent", kind=kind, parent=parent.path,
-                         parent_kind=parent.kind)
+        raise InputError("records.bad_location_parent", kind=_kind(kind), parent=parent.path,
+                         parent_kind=_kind(parent.kind))
     return parent.path
+
+
+def _kind(kind: str) -> str:
+    """A kind as the reader calls it (档案盒, not "box")."""
+    return t(f"archive.kind.{kind}")
 
 
 def _clean_barcode(barcode: str | None) -> str | None:
