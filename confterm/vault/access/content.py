@@ -45,7 +45,7 @@ class RequestHeader:
 @dataclass(frozen=True)
 class ContentRow:
     record_id: int
-    values: dict[str, str]  # field -> text in the chosen language
+    values: dict[str, str]  # field -> text in the chosen language ("" when empty)
 
     def cells(self) -> list[str]:
         return [self.values[f] for f in FIELDS]
@@ -143,15 +143,15 @@ def read(ctx: Ctx, record_ids: Sequence[int], lang: str) -> list[ContentRow]:
         values = {
             "archive_no": r[0], "title": r[1], "client": r[2], "credit_code": r[3],
             "category": rule.name(lang) if rule else str(r[4]),
-            "years": _years(int(r[5]), r[6], r[7]), "volume": r[8] or "—",
-            "books": str(r[9]), "pages": "—" if r[10] is None else str(r[10]),
+            "years": _years(int(r[5]), r[6], r[7]), "volume": r[8] or "",
+            "books": str(r[9]), "pages": "" if r[10] is None else str(r[10]),
             "medium": t(f"catalogue.medium.{r[11]}", lang), "level": r[12],
-            "location": r[13] or "—",
+            "location": r[13] or "",
             "retention_end": t("content.permanent", lang) if r[14] == PERMANENT else r[14],
-            "retention_basis": basis or "—", "notes": r[17] or "—",
-            "unresolved_reason": (r[19] or "—") if r[18] else "—",
-            "labels": sep.join(tags.get(int(rid), [])) or "—",
-            "legal_representative": r[20] or "—", "liquidation_contact": r[21] or "—"}
+            "retention_basis": basis, "notes": r[17] or "",
+            "unresolved_reason": (r[19] or "") if r[18] else "",
+            "labels": sep.join(tags.get(int(rid), [])),
+            "legal_representative": r[20] or "", "liquidation_contact": r[21] or ""}
         out.append(ContentRow(int(rid), {k: str(v) for k, v in values.items()}))
     return out
 

@@ -101,6 +101,17 @@ def write_xlsx(path: Path, rows: Sequence[content.ContentRow], lang: str) -> Non
                          error=err.strerror or str(err)) from None
 
 
+def _create_private(tmp: Path, final: Path) -> None:
+    """Owner-only from the first byte: the file holds personal information (the writers
+    reopen it, which keeps its mode)."""
+    tmp.unlink(missing_ok=True)  # a leftover of a killed run with the same process id
+    try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as err:
+        raise InputError("content.cannot_write", file=str(final),
+                         error=err.strerror or str(err)) from None
+
+
 def export_request(ctx: Ctx, request_id: int | str, out: Path | str, lang: str = "zh_CN",
                    archive_nos: str | Sequence[str] | None = None) -> Exported:
     """Write the content of the request's granted records (or of ``archive_nos``) to
@@ -114,6 +125,7 @@ def export_request(ctx: Ctx, request_id: int | str, out: Path | str, lang: str =
     rows = content.read(ctx, ids, lang)
     tmp = path.with_name(f".{path.name}.part-{os.getpid()}")
     try:
+        _create_private(tmp, path)
         (write_csv if fmt == "csv" else write_xlsx)(tmp, rows, lang)
         digest = file_digest(tmp)
         with ctx.transaction():

@@ -63,7 +63,8 @@ def record_content_report(ctx: Ctx, lang: str, request_text: str | None,
     columns = [Column(t("content.r.col_field", lang), 1.0),
                Column(t("content.r.col_value", lang), 3.6)]
     for n, row in enumerate(rows, start=1):
-        body = [[content.field_label(f, lang), row.values[f]] for f in content.FIELDS]
+        body = [[content.field_label(f, lang), row.values[f] or "—"]
+                for f in content.FIELDS]
         report.blocks.append(Table(columns, body, caption=t(
             "content.r.caption", lang, n=n, total=len(rows),
             archive_no=row.values["archive_no"])))

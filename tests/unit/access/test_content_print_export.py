@@ -159,6 +159,7 @@ def test_export_under_an_export_request(world, open_as, tmp_path: Path) -> None:
     head, first = table[0], dict(zip(table[0], table[1], strict=True))
     assert "法定代表人（个人信息）" in head and len(table) == 3
     assert first["法定代表人（个人信息）"] == REPRESENTATIVE and first["备注"] == NOTE
+    assert first["标签"] == "" and done.path.stat().st_mode & 0o777 == 0o600  # owner only
     assert _acts(s, rid) == [("export", n) for n in world.archive_nos[:2]]
     events = s.call(lambda ctx: [json.loads(r[0]) for r in ctx.conn.execute(
         "SELECT details FROM audit_events WHERE action = 'access.content_export'")])
