@@ -32,6 +32,9 @@ COMMANDS: dict[str, str] = {
     "location": "location_commands",
     "rules": "rules_commands", "levels": "rules_commands", "review-days": "rules_commands",
 }
+# Modules that add options to another module's command (``init --recovery-sheet`` comes
+# from the reports' module), loaded with that command's home.
+EXTENDED_BY: dict[str, tuple[str, ...]] = {"init": ("report_commands",)}
 COMMAND_MODULES = [f"confterm.cli.{m}" for m in dict.fromkeys(COMMANDS.values())]
 TUI_MODULE = "confterm.cli.tui_commands"  # runs when no command is given
 
@@ -66,7 +69,10 @@ def _modules_for(argv: Sequence[str] | None) -> list[str]:
     wanted = _wanted_command(argv)
     if wanted is None:
         return COMMAND_MODULES
-    return [TUI_MODULE] if wanted == "" else [f"confterm.cli.{COMMANDS[wanted]}"]
+    if wanted == "":
+        return [TUI_MODULE]
+    homes = (COMMANDS[wanted], *EXTENDED_BY.get(wanted, ()))
+    return [f"confterm.cli.{m}" for m in homes]
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

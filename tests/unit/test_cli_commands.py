@@ -31,7 +31,7 @@ def _imported_after(argv: list[str]) -> set[str]:
     return set(out.stdout.split())
 
 
-@pytest.mark.parametrize("argv", [["--vault", "/tmp/v"], ["demo"], ["init", "--help"],
+@pytest.mark.parametrize("argv", [["--vault", "/tmp/v"], ["demo"], ["audit", "verify", "--help"],
                                   ["--lang", "en", "user", "list"]])
 def test_running_one_command_loads_only_its_module(argv: list[str]) -> None:
     assert _imported_after(argv) == set()
@@ -50,3 +50,11 @@ def test_an_unknown_command_is_one_sentence_naming_the_choices(
         main(["--lang", "en", "frobnicate"])
     assert exit_.value.code == 2
     assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
+
+
+def test_an_extended_command_keeps_its_added_options() -> None:
+    from confterm.cli import build_parser
+
+    args = build_parser(["init", "--recovery-sheet", "sheet.pdf"]).parse_args(
+        ["init", "--vault", "/tmp/v", "--name", "甲", "--recovery-sheet", "sheet.pdf"])
+    assert args.recovery_sheet == "sheet.pdf"
