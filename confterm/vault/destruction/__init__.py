@@ -12,6 +12,8 @@ why not), ``appraisal``, ``config`` (signatories, IT witnesses), ``register``, `
 (start, check-off, exclude, pause, resume), ``media`` (NIST SP 800-88 block),
 ``completion`` (witnesses sign, purge + tombstones in one transaction, WAL truncation,
 verification), ``purge``, ``verify`` + ``pagescan`` (decrypt every page and search it),
+``prescan`` (that search run in the background during the check-off, so completion decrypts
+only the pages written since),
 ``scrub`` (clear stale copies from unused page space), ``history``, ``report_data`` (the
 printed register, certificate and appraisal opinion), ``restore_hook``, ``attention``,
 ``demo``.

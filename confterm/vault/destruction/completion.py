@@ -14,7 +14,8 @@ when SQLite rebalances a b-tree page it rebuilds it without clearing the unalloc
 between the cell pointers and the cell content, so a stale copy of a row that moved long
 before (e.g. when its notes were written) can survive there; secure_delete never sees it.
 Measured: about 2 such copies per 10,000 destroyed records. The verification finds them by
-decrypting every page; ``scrub`` then clears the unused space of just those pages (VACUUM,
+searching every page (decrypted at completion, or during the check-off by ``prescan`` when
+unchanged since); ``scrub`` then clears the unused space of just those pages (VACUUM,
 which rebuilds every page, is the last resort), and the verification runs again with the
 same values.
 """
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from confterm.errors import ConflictError, InputError, PermissionDenied
 from confterm.vault import people, store
 from confterm.vault.catalogue import retention_sync
-from confterm.vault.destruction import guard, purge, register, scrub, sessions, verify
+from confterm.vault.destruction import guard, prescan, purge, register, scrub, sessions, verify
 from confterm.vault.destruction.common import (
     EXECUTOR_ROLES,
     Signer,
@@ -233,6 +234,7 @@ def finalize(ctx: Ctx, session_id: int, needles: list[bytes] | None = None
                    "residues": result.residues, "pages": result.db_pages,
                    "logical_problems": len(result.logical_problems)})
     ctx.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    prescan.discard(ctx, session_id)
     return result, reclaimed
 
 

@@ -35,6 +35,7 @@ IV_AT = PAGE - RESERVE
 WAL_HEADER = 32
 FRAME_HEADER = 24
 CHUNK_PAGES = 2048
+TAIL = 32  # bytes kept per page by the background pass: the 16-byte IV, 16 of the MAC
 
 
 def hmac_key(key: bytes, salt: bytes) -> bytes:
@@ -94,28 +95,80 @@ def wal_frames(path: Path, key: bytes) -> Iterator[tuple[int, bytes]]:
 
 
 Matcher = Callable[[bytes | bytearray], set[int]]
+Locator = Callable[[bytes | bytearray], list[tuple[int, int, int]]]
 
 
-def matcher(needles: Sequence[bytes]) -> Matcher:
-    """A function returning the indexes of ``needles`` found in a haystack."""
+def locator(needles: Sequence[bytes]) -> Locator:
+    """A function returning (needle index, start, end) of every occurrence of ``needles``
+    in a haystack, overlapping ones included."""
     if not needles:
-        return lambda _hay: set()
+        return lambda _hay: []
     try:
         import ahocorasick_rs
 
         automaton = ahocorasick_rs.BytesAhoCorasick(list(needles))
-
-        def find(hay: bytes | bytearray) -> set[int]:
-            return {m[0] for m in automaton.find_matches_as_indexes(hay, overlapping=True)}
+        return lambda hay: automaton.find_matches_as_indexes(hay, overlapping=True)
+    except ImportError:  # slower, same answer
+        def find(hay: bytes | bytearray) -> list[tuple[int, int, int]]:
+            out = []
+            for i, n in enumerate(needles):
+                at = hay.find(n)
+                while at >= 0:
+                    out.append((i, at, at + len(n)))
+                    at = hay.find(n, at + 1)
+            return out
 
         return find
-    except ImportError:  # slower, same answer
-        return lambda hay: {i for i, n in enumerate(needles) if n in hay}
+
+
+def matcher(needles: Sequence[bytes]) -> Matcher:
+    """A function returning the indexes of ``needles`` found in a haystack."""
+    find = locator(needles)
+    return lambda hay: {m[0] for m in find(hay)}
+
+
+def located(matches: Iterable[tuple[int, int, int]], first_pgno: int) -> dict[int, set[int]]:
+    """Page -> needles for matches in a run of plaintext pages starting at ``first_pgno``.
+    A match must lie inside one page's content (before its IV): the reserve bytes decrypt
+    to noise, and no value continues from one page into the next."""
+    pages: dict[int, set[int]] = {}
+    for i, start, end in matches:
+        n = start // PAGE
+        if end <= n * PAGE + IV_AT:
+            pages.setdefault(first_pgno + n, set()).add(i)
+    return pages
+
+
+def read_run(path: Path, first_pgno: int, count: int = CHUNK_PAGES) -> bytes:
+    """Up to ``count`` whole pages of ``path`` from ``first_pgno`` (a partial page is cut)."""
+    with path.open("rb") as fh:
+        fh.seek((first_pgno - 1) * PAGE)
+        data = fh.read(PAGE * count)
+    return data[:len(data) - len(data) % PAGE]
+
+
+def tail(data: bytes, n: int) -> bytes:
+    """Page ``n`` of ``data``'s IV and first MAC bytes: new whenever SQLCipher writes it."""
+    return data[n * PAGE + IV_AT:n * PAGE + IV_AT + TAIL]
+
+
+@dataclass
+class Baseline:
+    """A search of every page made earlier (``prescan``): per run of pages, each page's
+    tail (zeros where the page was not proven authentic), and the values found per page
+    (indexes into ``needles``)."""
+
+    needles: list[bytes]
+    tails: dict[int, bytes] = field(default_factory=dict)  # first page of a run -> tails
+    hits: dict[int, set[int]] = field(default_factory=dict)
+    pages: int = 0
+    seconds: float = 0.0  # how long the search took
 
 
 @dataclass
 class ScanReport:
     db_pages: int = 0
+    unchanged: int = 0  # of db_pages: proven unchanged since the baseline, not decrypted
     wal_frames: int = 0
     wal_bytes: int = 0
     key_ok: bool = False
@@ -124,26 +177,56 @@ class ScanReport:
     pages: dict[int, set[int]] = field(default_factory=dict)  # db page -> needles in it
 
 
-def _scan_chunk(path: Path, key: bytes, first_pgno: int, find: Matcher, control: Matcher,
-                needles: Sequence[bytes]) -> tuple[int, dict[int, set[int]], set[int]]:
+def _scan_chunk(path: Path, key: bytes, first_pgno: int, find: Locator, control: Matcher
+                ) -> tuple[int, dict[int, set[int]], set[int]]:
     """Decrypt and search one run of pages: (pages read, page -> needles, controls)."""
-    with path.open("rb") as fh:
-        fh.seek((first_pgno - 1) * PAGE)
-        data = fh.read(PAGE * CHUNK_PAGES)
-    whole = len(data) - len(data) % PAGE
-    plain = decrypt_run(key, data[:whole], first_pgno)
+    data = read_run(path, first_pgno)
+    plain = decrypt_run(key, data, first_pgno)
+    return len(data) // PAGE, located(find(plain), first_pgno), control(plain)
+
+
+_UNPROVEN = bytes(TAIL)
+
+
+def _diff_chunk(path: Path, key: bytes, first_pgno: int, find: Locator, control: Matcher,
+                base: Baseline, remap: dict[int, int]
+                ) -> tuple[int, dict[int, set[int]], set[int], int]:
+    """``_scan_chunk`` against a baseline: pages whose tail is unchanged keep the baseline's
+    findings (mapped by ``remap`` to this scan's needles); the rest are decrypted and
+    searched. Returns (pages, page -> needles, controls, pages unchanged)."""
+    data = read_run(path, first_pgno)
+    count, old = len(data) // PAGE, base.tails.get(first_pgno, b"")
     pages: dict[int, set[int]] = {}
-    for i in find(plain):
-        for n in range(whole // PAGE):  # which page(s): rare, so simply search each
-            if needles[i] in plain[n * PAGE:(n + 1) * PAGE]:
-                pages.setdefault(first_pgno + n, set()).add(i)
-    return whole // PAGE, pages, control(plain)
+    changed: list[int] = []
+    for n in range(count):
+        was = old[n * TAIL:(n + 1) * TAIL]
+        if len(was) < TAIL or was == _UNPROVEN or was != tail(data, n):
+            changed.append(n)
+        elif first_pgno + n in base.hits:
+            mapped = {remap[i] for i in base.hits[first_pgno + n] if i in remap}
+            if mapped:
+                pages[first_pgno + n] = mapped
+    controls: set[int] = set()
+    at = 0
+    while at < len(changed):  # decrypt runs of consecutive changed pages together
+        end = at
+        while end + 1 < len(changed) and changed[end + 1] == changed[end] + 1:
+            end += 1
+        a, b = changed[at], changed[end] + 1
+        plain = decrypt_run(key, data[a * PAGE:b * PAGE], first_pgno + a)
+        pages.update(located(find(plain), first_pgno + a))
+        controls |= control(plain)
+        at = end + 1
+    return count, pages, controls, count - len(changed)
 
 
 def scan(db_path: Path, key: bytes, needles: Sequence[bytes],
-         controls: Sequence[bytes] = (), only: Iterable[int] | None = None) -> ScanReport:
+         controls: Sequence[bytes] = (), only: Iterable[int] | None = None,
+         baseline: Baseline | None = None) -> ScanReport:
     """Find ``needles`` (and ``controls``, which prove the plaintext was really read) in
     every page of the database and every frame of its WAL (``only``: just those pages).
+    With a ``baseline`` (which must have searched for every one of ``needles``), pages
+    unchanged since it keep its findings and only the others are decrypted.
 
     Runs of pages are decrypted and searched on two threads (OpenSSL and the automaton
     release the GIL). A value cannot continue contiguously from one page into the next
@@ -155,7 +238,7 @@ def scan(db_path: Path, key: bytes, needles: Sequence[bytes],
         first = fh.read(PAGE)
     if len(first) == PAGE:
         report.key_ok = page_ok(hmac_key(key, first[:16]), 1, first)
-    find, control = matcher(needles), matcher(controls)
+    find, control = locator(needles), matcher(controls)
     if only is not None:
         with db_path.open("rb") as fh:
             for pgno in sorted(set(only)):
@@ -165,17 +248,27 @@ def scan(db_path: Path, key: bytes, needles: Sequence[bytes],
                     continue
                 plain = decrypt_page(key, pgno, raw)
                 report.db_pages += 1
-                for i in find(plain):
+                for i in located(find(plain), pgno).get(pgno, set()):
                     report.found[i] = report.found.get(i, 0) + 1
                     report.pages.setdefault(pgno, set()).add(i)
         return report
     total = db_path.stat().st_size // PAGE
     starts = range(1, total + 1, CHUNK_PAGES)
+
+    def one(start: int) -> tuple[int, dict[int, set[int]], set[int], int]:
+        if baseline is None:
+            return (*_scan_chunk(db_path, key, start, find, control), 0)
+        return _diff_chunk(db_path, key, start, find, control, baseline, remap)
+
+    if baseline is not None:
+        index = {n: i for i, n in enumerate(needles)}
+        remap = {bi: index[n] for bi, n in enumerate(baseline.needles) if n in index}
+        if len(set(remap.values())) < len(index):
+            raise ValueError("the baseline did not search for every value")
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        for count, pages, found_controls in pool.map(
-                lambda start: _scan_chunk(db_path, key, start, find, control, needles),
-                starts):
+        for count, pages, found_controls, unchanged in pool.map(one, starts):
             report.db_pages += count
+            report.unchanged += unchanged
             report.controls_found |= found_controls
             for pgno, found in pages.items():
                 report.pages[pgno] = found
@@ -185,7 +278,7 @@ def scan(db_path: Path, key: bytes, needles: Sequence[bytes],
     report.wal_bytes = wal.stat().st_size if wal.exists() else 0
     for _pgno, plain in wal_frames(wal, key):
         report.wal_frames += 1
-        for i in find(plain):
+        for i in {m[0] for m in find(plain)}:
             report.found[i] = report.found.get(i, 0) + 1
         report.controls_found |= control(plain)
     return report

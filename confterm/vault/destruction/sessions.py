@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from confterm.errors import ConflictError, ConftermError, InputError, PermissionDenied
 from confterm.vault import people
-from confterm.vault.destruction import config, guard, register
+from confterm.vault.destruction import config, guard, prescan, register
 from confterm.vault.destruction.common import (
     EXECUTOR_ROLES,
     WITNESS_ROLE,
@@ -226,6 +226,7 @@ def check_off(ctx: Ctx, session_id: int, scanned: str) -> ScanResult:
                           result.record_id))
         ctx.audit(f"destruction.scan_{result.outcome}", "session", session.number,
                   {"input": text, "record": result.record_id})
+    prescan.ensure(ctx, session_id)  # the verification's background pass (once per run)
     return result
 
 
@@ -315,6 +316,7 @@ def abort_session(ctx: Ctx, session_id: int, reason: str) -> None:
                          " closed_reason = ? WHERE id = ?", (stamp(ctx), text, session_id))
         register.close(ctx, session.register_id, "cancelled", text)
         ctx.audit("destruction.session_abort", "session", session.number, {"reason": text})
+    prescan.discard(ctx, session_id)
 
 
 def current_round(conn: Connection, session_id: int) -> int:

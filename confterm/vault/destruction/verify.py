@@ -5,7 +5,9 @@ Two independent checks, both recorded in the session:
 - logical: every destroyed record of the session is in state 'destroyed' with its purged
   columns empty, no labels, no search-index entry, and a tombstone;
 - physical: every page of the database file and every WAL frame is decrypted with the
-  vault key and searched for the purged values (``pagescan``). Control values that must
+  vault key and searched for the purged values (``pagescan``); pages searched by the
+  session's background pass (``prescan``) and provably not written since keep that
+  search's findings instead of being decrypted again. Control values that must
   still be there (archive numbers kept in the tombstones) prove the scan read plaintext;
   the first page's HMAC proves the key. A purged value that also occurs in live data (the
   same note on a record that was not destroyed) is reported as shared, not as residue;
@@ -21,7 +23,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 
 from confterm.vault import store
-from confterm.vault.destruction import pagescan, purge
+from confterm.vault.destruction import pagescan, prescan, purge
 from confterm.vault.destruction.common import chunks, marks, stamp
 from confterm.vault.secrets import wipe
 from confterm.vault.session import Ctx
@@ -39,6 +41,7 @@ class Verification:
     full_scan: bool = False
     needles: int = 0
     db_pages: int = 0
+    unchanged_pages: int = 0  # of db_pages: searched during the check-off, unchanged since
     wal_frames: int = 0
     wal_bytes: int = 0
     key_ok: bool = False
@@ -116,12 +119,15 @@ def run(ctx: Ctx, session_id: int, needles: list[bytes] | None,
         "SELECT archive_no FROM destruction_tombstones WHERE session_id = ? ORDER BY record_id"
         " LIMIT ?", (session_id, MAX_CONTROLS)) if len(str(r[0]).encode()) >= 6]
     result.controls = len(controls)
+    baseline = prescan.take(ctx, session_id, unique)
     key = ctx.session.data_key_copy()
     try:
-        report = pagescan.scan(ctx.session.path / store.DB_NAME, bytes(key), unique, controls)
+        report = pagescan.scan(ctx.session.path / store.DB_NAME, bytes(key), unique, controls,
+                               baseline=baseline)
     finally:
         wipe(key)
     result.db_pages, result.wal_frames = report.db_pages, report.wal_frames
+    result.unchanged_pages = report.unchanged
     result.wal_bytes, result.key_ok = report.wal_bytes, report.key_ok
     result.controls_found = len(report.controls_found)
     return _judge(ctx, result, report, unique, classify)
