@@ -72,7 +72,15 @@ def timed(fn: Callable[[], object], repeat: int, scale: float = 1000.0) -> list[
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB)."""
+    """Peak resident memory of this process so far. VmHWM, not ru_maxrss: Linux carries
+    ru_maxrss across exec, so a fresh child of a large benchmark parent would report the
+    parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from confterm.bench.harness import Figure
+from confterm.bench.harness import Figure, peak_rss_mb
 from confterm.vault.catalogue import bench_data, browse, importer, records
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.session import Ctx, VaultSession
@@ -183,7 +183,7 @@ def measure(session: VaultSession, rows: int, workdir: Path, repeat: int = 7,
     archive = session.call(archive_number_queries)
     out.extend(session.call(browse_figures, repeat, archive))
     out.append(Figure("process peak RSS after import and browsing", "MB",
-                       [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024],
+                       [peak_rss_mb()],
                        note="includes the import (256 MiB page cache while importing)"))
     path.unlink(missing_ok=True)
     return out
@@ -223,7 +223,7 @@ def _probe_main() -> None:
     secret = passphrase_bytes(sys.stdin.readline().rstrip("\n"))
     with lifecycle.open_vault(vault, person, secret) as session:
         _browse_a_while(session)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(peak_rss_mb())
 
 
 def figures(ctx: Any) -> list[Figure]:
