@@ -5,6 +5,9 @@ Pages come from a :class:`confterm.paging.PageCache`. All reading happens in one
 a render that finds a page missing only notes it (``_need``); the worker reads the wanted
 pages still near the window, nearest first, and drops what a newer ``reset`` (a new
 search, a new filter) made stale. The source's functions run on the database thread.
+
+From a restart to the frame with its first page, and while a page on screen is missing,
+the cyclic collector waits (:mod:`confterm.widgets.frame_gc`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 
 from confterm.paging import PAGE, Chunk, PageCache, Source
+from confterm.widgets import frame_gc
 
 R = TypeVar("R")
 
@@ -109,8 +113,14 @@ class LazyData(ScrollView, Generic[R]):
         self._wanted, self.cursor, self.counted, self.count_seconds = set(), 0, False, 0.0
         if not keep_marks:
             self.marks = {}
-        first = await self._call(source.after, None, PAGE)
+        release = frame_gc.hold()
+        try:
+            first = await self._call(source.after, None, PAGE)
+        except BaseException:
+            release()
+            raise
         if generation != self._generation:
+            release()
             return
         cache.store(0, first)
         self.first_page_at = time.perf_counter()
@@ -119,6 +129,7 @@ class LazyData(ScrollView, Generic[R]):
         self._resize()
         self.scroll_to(y=0, animate=False)
         self._announce()
+        self._after_frame(release)
         if first.more_after:
             if count_after:
                 await asyncio.sleep(count_after)
@@ -156,6 +167,11 @@ class LazyData(ScrollView, Generic[R]):
         app: Any = self.app
         return await app.session.acall(fn, *args)
 
+    def _after_frame(self, release: Any) -> None:
+        """Call ``release`` once the screen has drawn what was just refreshed."""
+        if not self.call_after_refresh(release):
+            release()
+
     def _need(self, page: int) -> None:
         self._wanted.add(page)
         if not self._busy:
@@ -172,8 +188,14 @@ class LazyData(ScrollView, Generic[R]):
                 self._wanted.discard(page)
                 if page in self.cache.pages or not self._visible(page):
                     continue
-                chunk = await self.cache.load(page, self._call)
+                release = frame_gc.hold() if self._on_screen(page) else frame_gc.not_held
+                try:
+                    chunk = await self.cache.load(page, self._call)
+                except BaseException:
+                    release()
+                    raise
                 if generation != self._generation or chunk is None:
+                    release()
                     continue
                 if self.cache.store(page, chunk):
                     self._resize()
@@ -181,6 +203,7 @@ class LazyData(ScrollView, Generic[R]):
                 self.refresh()
                 if self.cursor // PAGE == page:
                     self._announce()
+                self._after_frame(release)
         finally:
             self._busy = False
 
@@ -191,6 +214,10 @@ class LazyData(ScrollView, Generic[R]):
         for row in (top - height, top + 2 * height):
             if 0 <= row < self.count and row // PAGE not in self.cache.pages:
                 self._need(row // PAGE)
+
+    def _on_screen(self, page: int) -> bool:
+        top = int(self.scroll_offset.y)
+        return top // PAGE <= page <= (top + self.size.height) // PAGE
 
     def _visible(self, page: int) -> bool:
         top = int(self.scroll_offset.y)

@@ -17,12 +17,21 @@ a missing one is read are :class:`confterm.paging.PageCache`. This module draws.
 
 Subclasses say how a row is drawn (``columns``, ``cells``) and identified (``row_id``);
 rows can be marked (multi-select) with space.
+
+A list with ``LINE_CACHE`` keeps each row's drawn line (a Strip, so Textual's own per-strip
+caches hit too) and, after a frame, draws the rows a screen above and below ahead of time,
+a few between events: page-down then finds its lines drawn. Laying out a row of Chinese
+text by terminal cells is most of a page's drawing; at 1,000,000 records page-down was
+almost all drawing (the rows were read ahead already). A cursor move within the screen
+redraws two lines, not the whole list.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable
-from typing import ClassVar, TypeVar
+from itertools import chain
+from typing import Any, ClassVar, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -30,7 +39,9 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.strip import Strip
 
+from confterm.i18n import language
 from confterm.paging import PAGE
+from confterm.widgets import frame_gc
 from confterm.widgets.cells import Column, fit, lay_out
 from confterm.widgets.lazy_data import LazyData
 
@@ -57,6 +68,18 @@ class LazyList(LazyData[R], can_focus=True):
     """
     MARKABLE = True
     LOADING = "…"
+    LINE_CACHE = False
+    """Keep drawn lines (see the module). Only for lists whose look changes through
+    :meth:`forget_lines` (or the language, width, marks, cursor and styles)."""
+    LINES_KEPT = 600
+    WARM_SLICE = 6  # rows drawn ahead between two looks at the event queue
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._lines: dict[tuple[Any, ...], tuple[R, Strip]] = {}
+        self._layout: tuple[tuple[Any, ...], list[Column]] | None = None
+        self._warming = False
+        self._warmed: tuple[Any, ...] | None = None
 
     # ---- what subclasses provide ---------------------------------------------------
 
@@ -79,9 +102,10 @@ class LazyList(LazyData[R], can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        columns = self.columns(width - 2)
         if y == 0:
             self._prefetch()
+            self._warm_soon(width)
+            columns = self._columns(width)
             style = self.get_component_rich_style("lazy-list--header")
             text = "  " + lay_out(columns, self.header_cells(columns), width - 2)
             return Strip([Segment(text, style)], width)
@@ -93,20 +117,92 @@ class LazyList(LazyData[R], can_focus=True):
             self._need(index // PAGE)
             style = self.get_component_rich_style("lazy-list--pending")
             return Strip([Segment(fit("  " + self.LOADING, width), style)], width)
+        return self._line(row, index == self.cursor, width)
+
+    def _columns(self, width: int) -> list[Column]:
+        if not self.LINE_CACHE:
+            return self.columns(width - 2)
+        key = (width, language())
+        if self._layout is None or self._layout[0] != key:
+            self._layout = (key, self.columns(width - 2))
+        return self._layout[1]
+
+    def _key(self, row: R, cursor: bool, width: int) -> tuple[Any, ...]:
         marked = self.row_id(row) in self.marks
+        return (id(row), cursor, marked, width, language(), cursor and self.has_focus)
+
+    def _line(self, row: R, cursor: bool, width: int) -> Strip:
+        key = self._key(row, cursor, width) if self.LINE_CACHE else None
+        if key is not None:
+            found = self._lines.get(key)
+            if found is not None and found[0] is row:
+                return found[1]
+        marked = self.row_id(row) in self.marks
+        columns = self._columns(width)
         text = ("* " if marked else "  ") + lay_out(columns, self.cells(row, columns), width - 2)
         style = self.row_style(row)
         if marked:
             style += self.get_component_rich_style("lazy-list--marked")
-        if index == self.cursor:
+        if cursor:
             style += self.get_component_rich_style("lazy-list--cursor")
-        return Strip([Segment(text, style)], width)
+        strip = Strip([Segment(text, style)], width)
+        if key is not None:
+            self._lines[key] = (row, strip)  # the row kept with it: its id stays its own
+            if len(self._lines) > self.LINES_KEPT:
+                del self._lines[next(iter(self._lines))]
+        return strip
+
+    def forget_lines(self) -> None:
+        """Draw every line again (what a row looks like changed: names, language...)."""
+        self._lines, self._layout, self._warmed = {}, None, None
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # a theme or focus change: the styles are new
+        if self.LINE_CACHE:
+            self._lines, self._layout, self._warmed = {}, None, None
+
+    def _warm_soon(self, width: int) -> None:
+        """After this frame, draw the rows a screen above and below (see the module)."""
+        top = int(self.scroll_offset.y)
+        state = (top, width, self.fetches, self._generation, len(self.marks), self.cursor)
+        if not self.LINE_CACHE or self._warming or state == self._warmed:
+            return
+        self._warming, self._warmed = True, state
+        self.run_worker(self._warm(width), group="lazy-warm", exit_on_error=False)
+
+    async def _warm(self, width: int) -> None:
+        try:
+            while todo := self._cold(width):
+                for index, row in todo:
+                    self._line(row, index == self.cursor, width)
+                await asyncio.sleep(0)  # a key waiting is answered first
+        finally:
+            self._warming = False
+
+    def _cold(self, width: int) -> list[tuple[int, R]]:
+        """Up to WARM_SLICE loaded rows near the window not drawn yet, the next screen first."""
+        top, rows = int(self.scroll_offset.y), max(1, self.size.height - 1)
+        out: list[tuple[int, R]] = []
+        for index in chain(range(top + rows, top + 2 * rows), range(top - rows, top)):
+            row = self.row_at(index) if 0 <= index < self.count else None
+            if row is None:
+                continue
+            found = self._lines.get(self._key(row, index == self.cursor, width))
+            if found is None or found[0] is not row:
+                out.append((index, row))
+                if len(out) >= self.WARM_SLICE:
+                    break
+        return out
 
     # ---- cursor and marks -----------------------------------------------------------
 
     def move_to(self, index: int) -> None:
+        """Put the cursor on row ``index``, scrolling as little as shows it. The collector
+        waits until this frame is drawn (:mod:`frame_gc`)."""
         index = max(0, min(index, self.count - 1))
-        self.cursor = index
+        self.call_after_refresh(frame_gc.hold())
+        before, self.cursor = self.cursor, index
         top, rows = int(self.scroll_offset.y), max(1, self.size.height - 1)
         if index < top:
             self.scroll_to(y=index, animate=False)
@@ -114,7 +210,11 @@ class LazyList(LazyData[R], can_focus=True):
             self.scroll_to(y=index - rows + 1, animate=False)
         if self.row_at(index) is None:
             self._need(index // PAGE)
-        self.refresh()
+        if int(self.scroll_offset.y) == top:  # same window: the old and new cursor lines
+            self.refresh_line(before + 1)
+            self.refresh_line(index + 1)
+        else:
+            self.refresh()
         self._announce()
 
     def on_click(self, event: events.Click) -> None:

@@ -49,11 +49,30 @@ class RecordList(LazyList[RecordRow]):
     DEFAULT_CSS = """
     RecordList { height: 1fr; }
     """
+    LINE_CACHE = True  # a row's look changes only with the names below (setters forget)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.category_names: dict[str, str] = {}
-        self.level_names: dict[str, str] = {}
+        self._category_names: dict[str, str] = {}
+        self._level_names: dict[str, str] = {}
+
+    @property
+    def category_names(self) -> dict[str, str]:
+        return self._category_names
+
+    @category_names.setter
+    def category_names(self, names: dict[str, str]) -> None:
+        self._category_names = names
+        self.forget_lines()
+
+    @property
+    def level_names(self) -> dict[str, str]:
+        return self._level_names
+
+    @level_names.setter
+    def level_names(self, names: dict[str, str]) -> None:
+        self._level_names = names
+        self.forget_lines()
 
     def columns(self, width: int) -> list[Column]:
         """The layout for ``width``, the level and status columns as wide as their

@@ -1,0 +1,79 @@
+"""Archive browser drawing: kept lines never show a stale row (marks, names), and
+the garbage collector held between a key and its frame is always given back."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from confterm.app import ConftermApp
+from confterm.widgets import frame_gc
+from tests.ui.archive_seed import Seeded, archive_template, archive_vault
+from tests.ui.conftest import screen_text, wait_for
+from tests.ui.test_archive_browser import open_archive, type_search
+
+__all__ = ["archive_template", "archive_vault"]  # fixtures used by this module
+MakeApp = Callable[..., ConftermApp]
+
+
+def line_of(app: ConftermApp, archive_no: str) -> str:
+    return next(line for line in screen_text(app).splitlines() if archive_no in line)
+
+
+async def test_kept_lines_follow_marks_names_and_language(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        lst = screen.browser.records
+        await pilot.press("pagedown", "pagedown", "pageup")  # lines drawn and kept
+        row = lst.current
+        assert row is not None
+        await wait_for(pilot, lambda: row.archive_no in screen_text(app))
+        assert not line_of(app, row.archive_no).lstrip(" │").startswith("*")
+        await pilot.press("space")  # marks it, cursor moves on
+        await wait_for(pilot, lambda: "* " + row.archive_no in line_of(app, row.archive_no))
+        lst.level_names = {code: f"L-{code[:3]}" for code in lst.level_names}
+        await wait_for(pilot, lambda: f"L-{row.level[:3]}" in line_of(app, row.archive_no))
+        assert "* " + row.archive_no in line_of(app, row.archive_no)
+        await pilot.press("up", "space")  # unmarked again
+        await wait_for(pilot, lambda: "* " + row.archive_no not in line_of(app, row.archive_no))
+
+
+async def test_the_collector_is_back_on_after_paging_and_searching(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        for key in ("pagedown", "down", "end", "home", "pageup"):
+            await pilot.press(key)
+        await type_search(pilot, screen, "凭证")
+        await wait_for(pilot, lambda: not frame_gc.held())
+        assert gc.isenabled()
+
+
+async def test_holds_nest_end_by_themselves_and_leave_a_foreign_choice_alone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(frame_gc, "MAX_HOLD", 0.05)
+    try:
+        first, second = frame_gc.hold(), frame_gc.hold()
+        assert not gc.isenabled()
+        first()
+        first()  # twice is once
+        assert not gc.isenabled()
+        second()
+        assert gc.isenabled()
+        frame_gc.hold()  # never released by its holder
+        await asyncio.sleep(0.1)
+        assert gc.isenabled() and not frame_gc.held()
+        gc.disable()  # someone else's decision
+        frame_gc.hold()()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
