@@ -11,11 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from confterm.errors import ConflictError, InputError
+from confterm.i18n import language
 from confterm.vault.catalogue import retention_sync
 from confterm.vault.catalogue.common import check_version, require_admin, stamp
-from confterm.vault.retention_rules import RetentionRule
+from confterm.vault.retention_rules import DEFAULT_RULES, RetentionRule
 from confterm.vault.session import Ctx
 from confterm.vault.store import Connection
+
+STATUTORY = {r.category: r for r in DEFAULT_RULES if not r.firm_rule}
 
 
 def list_rules(conn: Connection) -> list[tuple[RetentionRule, int]]:
@@ -53,6 +56,7 @@ def edit(ctx: Ctx, category: str, expected_version: int | None, *,
         if years != "keep":
             changes["years"] = years
         after = replace(before, **changes)  # type: ignore[arg-type]  # validates in __post_init__
+        _check_legal_minimum(after)
         new_row, old_row = _row(after), _row(before)
         delta = {k: {"before": old_row[k], "after": v} for k, v in new_row.items()
                  if old_row[k] != v}
@@ -67,6 +71,19 @@ def edit(ctx: Ctx, category: str, expected_version: int | None, *,
         ctx.audit("rule.update", "retention_rule", category,
                   {"changes": delta, "records_recomputed": recomputed})
         return recomputed
+
+
+def _check_legal_minimum(rule: RetentionRule) -> None:
+    """The law fixes a minimum for the statutory categories (REFERENCE.md §1): a firm may
+    keep records longer, never shorter. Shortening one would make records eligible for
+    destruction early, so it is refused whatever the row's own flags say."""
+    legal = STATUTORY.get(rule.category)
+    if legal is None:
+        return
+    shorter = (rule.years is not None and (legal.years is None or rule.years < legal.years))
+    if shorter or rule.counted_from != legal.counted_from:
+        raise ConflictError("records.rule_below_legal_minimum", category=rule.category,
+                            minimum=legal.period_text(language()))
 
 
 def add(ctx: Ctx, rule: RetentionRule) -> None:

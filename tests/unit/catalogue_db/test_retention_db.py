@@ -83,6 +83,21 @@ def test_rule_edit_recomputes_stored_ends_and_is_admin_only(
         cat.call(rules.edit, "invoice_stub", None, years=9)
 
 
+def test_a_legal_minimum_can_be_lengthened_never_shortened(
+        cat: VaultSession, add_record: Callable[..., int]) -> None:
+    from confterm.errors import ConflictError
+
+    rid = add_record(category="tax_return", fiscal_year=2017)  # 10 years: 2028-01-01
+    for change in ({"years": 8}, {"years": 8, "firm_rule": True},
+                   {"counted_from": "scrapped"}):
+        with pytest.raises(ConflictError, match="at least"):
+            cat.call(rules.edit, "tax_return", None, **change)
+    with pytest.raises(ConflictError):
+        cat.call(rules.edit, "annual_report", None, years=50)  # permanent by law
+    assert _detail(cat, rid, date(2027, 1, 1)).values["retention_end"] == "2028-01-01"
+    assert cat.call(rules.edit, "id_copy", None, years=5) == 0  # a firm rule: its own call
+
+
 def test_database_defaults_equal_the_domain_defaults(cat: VaultSession) -> None:
     from confterm.vault.retention_rules import DEFAULT_RULES
 
