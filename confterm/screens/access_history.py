@@ -11,11 +11,11 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from confterm.commands import Command, declare
-from confterm.i18n import t
+from confterm.i18n import catalogue, t
 from confterm.screens.access_rows import cell_width, local_time
 from confterm.screens.base import ConftermScreen
 from confterm.vault.access import history, records_view, register
-from confterm.vault.access.change_values import shown_value
+from confterm.vault.access.change_values import readable
 from confterm.vault.session import Ctx
 from confterm.widgets.top_bar import TopBar
 
@@ -28,11 +28,12 @@ def _load(ctx: Ctx, archive_no: str) -> tuple[list[tuple[str, ...]], str]:
     for e in history.record_history(ctx, record_id):
         changed = "; ".join(
             f"{t(f'access.record_field.{c.field}')}: "
-            f"{shown_value(ctx.conn, c.field, c.before) or '—'} → "
-            f"{shown_value(ctx.conn, c.field, c.after) or '—'}" for c in e.changes)
+            f"{readable(ctx.conn, c.field, c.before)} → "
+            f"{readable(ctx.conn, c.field, c.after)}" for c in e.changes)
         status = t(f"access.ui.change_status.{e.status}") if e.status else ""
-        out.append((local_time(e.ts), e.actor, t(f"access.ui.action.{e.action}")
-                    if e.action.startswith("record.change.") else e.action, changed, e.reason,
+        action = f"access.ui.action.{e.action}"
+        out.append((local_time(e.ts), e.actor,
+                    t(action) if action in catalogue() else e.action, changed, e.reason,
                     e.approved_by or "", status))
     _, events = register.record_history(ctx, record_id)
     for ev in reversed(events):

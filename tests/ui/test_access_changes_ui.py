@@ -62,7 +62,7 @@ async def test_propose_accept_and_read_history(stocked: Path, make_app: MakeApp)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         accepted = next(r for r in rows if r[2] == "Change accepted")
         assert accepted[1] == APPROVER.name
-        assert "Classification level: internal → secret" in accepted[3]
+        assert "Classification level: Internal → Secret" in accepted[3]
         assert accepted[4] == "含股东身份证复印件"
         proposed = next(r for r in rows if r[2] == "Change proposed")
         assert proposed[1] == CUSTODIAN.name and proposed[5] == APPROVER.name

@@ -105,12 +105,13 @@ def describe(conn: Connection, fields: Mapping[str, Mapping[str, Any]]) -> str:
     机密" rather than codes and ids."""
     parts = []
     for field, pair in fields.items():
-        before, after = (_readable(conn, field, pair.get(k)) for k in ("before", "after"))
+        before, after = (readable(conn, field, pair.get(k)) for k in ("before", "after"))
         parts.append(f"{t(f'access.record_field.{field}')}: {before} → {after}")
     return "; ".join(parts)
 
 
-def _readable(conn: Connection, field: str, value: Any) -> str:
+def readable(conn: Connection, field: str, value: Any) -> str:
+    """A stored value as a person reads it: level names, yes/no, client and place names."""
     if value is None or value == "":
         return "—"
     if field == "level":
