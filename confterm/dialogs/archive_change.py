@@ -27,7 +27,7 @@ from confterm.i18n import t
 from confterm.vault.access import change_batch
 from confterm.vault.access.change_batch import BatchOutcome
 from confterm.vault.access.decisions import Signer
-from confterm.vault.catalogue import holds, labels, locations
+from confterm.vault.catalogue import holds, labels, location_tree, locations
 from confterm.vault.catalogue.common import local_today
 from confterm.vault.session import Ctx
 
@@ -107,9 +107,9 @@ class ClassifyDialog(ScopedDialog):
 
     def fields(self) -> Iterable[Widget]:
         yield from self.scope_row()
-        yield from row(t("archive.form.level"), Select(
-            [(name, code) for code, name in self.levels.items()], allow_blank=False,
-            id="classify-level", compact=True))
+        yield from row(t("archive.form.level"), Select(  # no default: a hurried OK
+            [(name, code) for code, name in self.levels.items()],  # must not downgrade
+            prompt=t("archive.classify.pick"), id="classify-level", compact=True))
         yield from row(t("archive.form.reason"), Input(id="classify-reason", compact=True))
         yield from wide(Static(t("archive.classify.note"), classes="form-note"))
 
@@ -117,7 +117,10 @@ class ClassifyDialog(ScopedDialog):
         self.query_one("#classify-level").focus()
 
     async def submit(self) -> None:
-        level = str(self.query_one("#classify-level", Select).value)
+        picked = self.query_one("#classify-level", Select).value
+        if picked is Select.NULL:
+            raise InputError("archive.classify.no_level")
+        level = str(picked)
         self.say(t("archive.working"), "busy")
         outcome = await self.service(_classify, self.scope(), level,
                                      self.text("classify-reason"))
@@ -163,10 +166,7 @@ def resolve_place(ctx: Ctx, text: str, kinds: tuple[str, ...]) -> int:
     text = text.strip()
     if not text:
         raise InputError("archive.move.no_target")
-    found = locations.by_barcode(ctx.conn, text)
-    if found is None:
-        row_ = ctx.conn.execute("SELECT id FROM locations WHERE path = ?", (text,)).fetchone()
-        found = locations.get(ctx.conn, int(row_[0])) if row_ else None
+    found = location_tree.find(ctx.conn, text)  # the CLI's rule: any spacing around "/"
     if found is None:
         raise InputError("archive.move.unknown_target", target=text)
     if found.kind not in kinds:

@@ -108,6 +108,11 @@ async def test_classify_needs_a_reason_and_changes_nothing_without(
         await open_archive(pilot)
         await pilot.press("c")
         form = await dialog(pilot, "ClassifyDialog")
+        form.query_one("#classify-reason", Input).value = "复核"
+        await submit(pilot, form, "classify-reason")  # no level chosen: none is assumed
+        await wait_for(pilot, lambda: "choose the classification level" in
+                       form.message_text.lower())
+        form.query_one("#classify-reason", Input).value = ""
         form.query_one("#classify-level", Select).value = "secret"
         await submit(pilot, form, "classify-reason")
         await wait_for(pilot, lambda: "reason" in form.message_text.lower())
