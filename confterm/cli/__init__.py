@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -120,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConftermError as exc:
         print(f"confterm: {exc.message()}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `confterm … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a process ended by SIGPIPE
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130

@@ -16,11 +16,12 @@ from textual.widgets import Input, Select, SelectionList, Static
 
 from confterm.dialogs.form import FormDialog, row, wide
 from confterm.dialogs.step_up import StepUpDialog
+from confterm.errors import InputError
 from confterm.i18n import t
 from confterm.vault.access import change_batch, changes, decisions
 from confterm.vault.access.change_batch import Batch
 from confterm.vault.access.changes import Proposal
-from confterm.vault.access.model import OUTCOMES
+from confterm.vault.access.model import OUTCOMES, clean_text
 from confterm.vault.access.views import RequestDetail
 
 
@@ -58,6 +59,11 @@ class DecideRequestDialog(FormDialog[bool]):
     async def submit(self) -> None:
         outcome = str(self.query_one("#decide-outcome", Select).value)
         granted = list(self.query_one("#decide-records", SelectionList).selected)
+        # The vault checks these too; asking first spares the approver a useless passphrase.
+        clean_text(self.query_one("#decide-reason", Input).value, "reason",
+                   required=outcome == "deny")
+        clean_text(self.query_one("#decide-conditions", Input).value, "conditions",
+                   required=outcome == "partial")
         request = self.detail.request
         app: Any = self.app
         duty = "request" if self.session.person.name == request.registered_by else None
@@ -124,6 +130,8 @@ class DecideChangeDialog(FormDialog[bool]):
     async def submit(self) -> None:
         accept = self.query_one("#change-outcome", Select).value == "accept"
         note = self.query_one("#change-note", Input).value
+        if not accept and not note.strip():  # say so before the approver types a passphrase
+            raise InputError("access.reject_needs_note")
         app: Any = self.app
         duty = "change" if self.session.person.name == self.proposal.proposed_by else None
         batch = self.whole if self.whole_batch() else None
