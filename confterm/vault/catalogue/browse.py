@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from confterm.errors import InputError
-from confterm.vault.catalogue import plan, search_index
+from confterm.vault.catalogue import plan, text_match
 from confterm.vault.catalogue.common import state_key
 from confterm.vault.catalogue.counts import (  # re-exported: the browser's one module
     COUNT_CAP,
@@ -34,6 +34,7 @@ from confterm.vault.catalogue.counts import (  # re-exported: the browser's one 
     total,
 )
 from confterm.vault.catalogue.filters import Filters, row_status, where
+from confterm.vault.catalogue.text_match import TextMatch
 from confterm.vault.store import Connection
 
 SORTS: dict[str, tuple[str, ...]] = {
@@ -44,6 +45,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "retention_end": ("r.retention_end", "r.id"),
     "id": ("r.id",),
 }
+_BY_ID = ("r.id",)
 SORT_LIMIT = 5000
 """Searches matching more records than this are shown in catalogue order (see above)."""
 MAX_PAGE = 1000
@@ -116,27 +118,30 @@ def _keyset(cols: tuple[str, ...], key: Key, forward: bool) -> tuple[str, list[A
 
 
 def _fetch(conn: Connection, f: Filters, today: date, sort: str, descending: bool,
-           key: Key | None, n: int, forward: bool, fts: str | None,
+           key: Key | None, n: int, forward: bool, tm: TextMatch | None,
            matched: list[int] | None) -> list[tuple[Any, ...]]:
-    """One page. ``fts`` with ``matched`` None: driven by the index in rowid order;
-    ``matched``: the (few) ids the search found, shown in the chosen sort."""
-    fts_driven = fts is not None and matched is None
-    cols = ("s.rowid",) if fts_driven else _order(sort, descending)
+    """One page. ``tm`` with ``matched`` None: the search's matches in id order, read
+    from the two indexes (text_match.id_union); ``matched``: the (few) ids the search
+    found, shown in the chosen sort."""
+    driven = tm is not None and matched is None
+    cols = _BY_ID if driven else _order(sort, descending)
     conds, params = where(conn, f, today)
-    if key is not None:
-        sql, more = _keyset(cols, key, forward != descending)
-        conds.append(sql)
-        params.extend(more)
-    direction = "ASC" if forward != descending else "DESC"
+    ascending = forward != descending
+    direction = "ASC" if ascending else "DESC"
     order = ", ".join(f"{c} {direction}" for c in cols)
-    if fts_driven:
-        source = ("record_search s JOIN records r ON r.id = s.rowid"
-                  " JOIN clients c ON c.id = r.client_id")
-        conds.insert(0, "record_search MATCH ?")
-        params.insert(0, fts)
+    if tm is not None and matched is None:
+        union, params = text_match.id_union(tm, conds, params, n + 1,
+                                            None if key is None else int(key[0]),
+                                            not ascending)
+        conds = [f"r.id IN ({union})"]
+        source = "records r JOIN clients c ON c.id = r.client_id"
     else:
+        if key is not None:
+            sql, more = _keyset(cols, key, ascending)
+            conds.append(sql)
+            params.extend(more)
         hint = ""
-        index = plan.index_for(conn, f, today, sort) if fts is None else None
+        index = plan.index_for(conn, f, today, sort) if tm is None else None
         if index is not None:
             hint = f" INDEXED BY {index}"
         source = f"records r{hint} JOIN clients c ON c.id = r.client_id"
@@ -152,27 +157,25 @@ def _fetch(conn: Connection, f: Filters, today: date, sort: str, descending: boo
 _matches: dict[tuple[object, ...], list[int] | None] = {}
 
 
-def search_ids(conn: Connection, fts: str, limit: int | None = None) -> list[int] | None:
+def search_ids(conn: Connection, tm: TextMatch, limit: int | None = None) -> list[int] | None:
     """The ids a search finds when there are at most ``limit`` (default SORT_LIMIT), else
     None (a broad search). Reads at most limit+1 index entries; remembered until the
     connection writes, so paging through a search does not search again."""
     limit = SORT_LIMIT if limit is None else limit
-    key = (*state_key(conn), fts, limit)
+    key = (*state_key(conn), tm, limit)
     if key in _matches:
         return _matches[key]
-    ids = [int(r[0]) for r in conn.execute(
-        "SELECT rowid FROM record_search WHERE record_search MATCH ? LIMIT ?",
-        (fts, limit + 1))]
-    found = ids if len(ids) <= limit else None
+    ids = text_match.first_ids(conn, tm, limit)
+    found = sorted(ids) if len(ids) <= limit else None
     if len(_matches) > 32:
         _matches.clear()
     _matches[key] = found
     return found
 
 
-def broad_search(conn: Connection, fts: str, limit: int | None = None) -> bool:
+def broad_search(conn: Connection, tm: TextMatch, limit: int | None = None) -> bool:
     """True when the search matches more than ``limit`` (default SORT_LIMIT) records."""
-    return search_ids(conn, fts, limit) is None
+    return search_ids(conn, tm, limit) is None
 
 
 def _page(conn: Connection, f: Filters, today: date, sort: str, descending: bool,
@@ -180,16 +183,16 @@ def _page(conn: Connection, f: Filters, today: date, sort: str, descending: bool
     if not 1 <= n <= MAX_PAGE:
         raise InputError("records.bad_page_size", n=n, maximum=MAX_PAGE)
     _order(sort, descending)
-    fts = search_index.match(f.text)
-    matched = None if fts is None or sort == "id" else search_ids(conn, fts)
-    used = "id" if fts is not None and matched is None else sort
+    tm = text_match.compile_text(conn, f.text)
+    matched = None if tm is None or sort == "id" else search_ids(conn, tm)
+    used = "id" if tm is not None and matched is None else sort
     if key is not None and len(key) != len(SORTS[used]):
         key = None  # the sort changed under a key of another order: start again
     if (matched is not None and not matched) or (
             not f.without_text().empty and plan.narrowest(conn, f, today) == 0):
         raw = []  # nothing can match: do not walk an index to find that out
     else:
-        raw = _fetch(conn, f, today, used, descending, key, n, forward, fts, matched)
+        raw = _fetch(conn, f, today, used, descending, key, n, forward, tm, matched)
     more = len(raw) > n
     raw = raw[:n]
     if not forward:

@@ -81,7 +81,7 @@ class BulkWriter:
         self._indexes: list[str] = []
         self.existing = int(conn.execute("SELECT n FROM catalogue_counters WHERE key ="
                                          " 'records'").fetchone()[0])
-        self._client_parts: dict[int, str] = {}
+        self._clients_seen: set[int] = set()
         self._counts: Counter[str] = Counter()
         self._per_client: Counter[int] = Counter()
         self._per_location: Counter[int] = Counter()
@@ -153,9 +153,9 @@ class BulkWriter:
             int(bool(v.get("unresolved"))), v.get("unresolved_reason", ""),
             v.get("extension_years"), v.get("extension_reason", ""), v.get("scrapped_year"),
             v.get("archived_on"), v.get("notes", ""), end, now, now, now))
-        client_part = self.client_tokens.get(v["client_id"])
-        self._docs.append((rid, f"{tokens} {client_part}" if tokens is not None else
-                           search_index.document(v["title"], v["archive_no"], client_part)))
+        self.client_tokens.ensure(v["client_id"])
+        self._docs.append((rid, tokens if tokens is not None else
+                           search_index.record_part(v["title"], v["archive_no"])))
         self._add_labels(rid, labels)
         if len(self._rows) >= self.batch:
             self.flush()
@@ -177,10 +177,10 @@ class BulkWriter:
             row.extension_years, row.extension_reason, row.scrapped_year,
             row.archived_on.isoformat() if row.archived_on else None, row.notes, end,
             now, now, now))
-        client_part = self._client_parts.get(client_id)
-        if client_part is None:
-            client_part = self._client_parts[client_id] = self.client_tokens.get(client_id)
-        self._docs.append((rid, f"{tokens} {client_part}"))
+        if client_id not in self._clients_seen:
+            self._clients_seen.add(client_id)
+            self.client_tokens.ensure(client_id)
+        self._docs.append((rid, tokens))
         if row.labels:
             self._add_labels(rid, row.labels)
         if len(self._rows) >= self.batch:

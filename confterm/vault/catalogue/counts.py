@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from confterm.vault.catalogue import search_index
+from confterm.vault.catalogue import text_match
 from confterm.vault.catalogue.filters import Filters, where
 from confterm.vault.store import Connection
 
@@ -67,19 +67,17 @@ def count(conn: Connection, f: Filters, today: date, cap: int = COUNT_CAP) -> Co
     if known is not None:
         return Count(known, True)
     conds, params = where(conn, f, today)
-    fts = search_index.match(f.text)
-    if fts is not None:  # at most cap+1 matches are read: beyond that the count is "≥ cap"
-        conds.append("r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?"
-                     " LIMIT ?)")
-        params.extend([fts, cap + 1])
+    tm = text_match.compile_text(conn, f.text)
+    if tm is not None:  # at most cap+1 matches per index: beyond that the count is "≥ cap"
+        union, more = text_match.id_union(tm, [], [], cap + 1, ordered=False)
+        conds.append(f"r.id IN ({union})")
+        params.extend(more)
     where_sql = (" WHERE " + " AND ".join(conds)) if conds else ""
     row = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM records r{where_sql} LIMIT ?)",
                        (*params, cap + 1)).fetchone()
     n = int(row[0])
-    if fts is not None and n <= cap:
-        found = conn.execute("SELECT count(*) FROM (SELECT rowid FROM record_search"
-                             " WHERE record_search MATCH ? LIMIT ?)", (fts, cap + 1)
-                             ).fetchone()[0]
+    if tm is not None and n <= cap:
+        found = len(text_match.first_ids(conn, tm, cap))
         if found > cap:  # the filters saw only the first cap+1 matches
             return Count(n, False)
     return Count(min(n, cap), n <= cap)

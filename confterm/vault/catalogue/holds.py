@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from confterm.errors import ConflictError, InputError
-from confterm.vault.catalogue import search_index
+from confterm.vault.catalogue import text_match
 from confterm.vault.catalogue.common import (
     chunks,
     clean_text,
@@ -57,10 +57,11 @@ class Hold:
 def match_conditions(conn: Connection, f: Filters, today: date) -> tuple[list[str], list[Any]]:
     """The conditions over ``records r`` selecting what ``f`` selects, search included."""
     conds, params = where(conn, f, today)
-    fts = search_index.match(f.text)
-    if fts is not None:
-        conds.append("r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?)")
-        params.append(fts)
+    tm = text_match.compile_text(conn, f.text)
+    if tm is not None:
+        sql, more = text_match.condition(tm)
+        conds.append(sql)
+        params.extend(more)
     return conds, params
 
 

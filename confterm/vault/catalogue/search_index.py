@@ -1,14 +1,15 @@
-"""Feeds the contentless FTS5 table ``record_search`` and turns what a person types into
-a MATCH expression.
+"""Feeds the contentless FTS5 tables ``record_search`` and ``client_search``.
 
-A record's document has two token spaces. Its title and its client's name are the
-character pairs and characters of :mod:`confterm.vault.search_terms`; its archive number
-and its client's credit code are the trigram-based tokens of :mod:`code_terms` (digit runs
-as pairs made number searches slow: see that module). Each query word must be found in
-one of the four fields: ``(title/name phrase OR code phrase)``, AND-ed over the words.
+A record's document holds the tokens of its title (the character pairs and characters of
+:mod:`confterm.vault.search_terms`) and of its archive number (the trigram-based tokens of
+:mod:`code_terms`: digit runs as pairs made number searches slow, see that module). Its
+client's name and credit code are indexed once, in the client's own document in
+``client_search`` (rowid = clients.id): repeating them in every record's document was
+about half of the index's insert cost per imported record. A search word matches a record
+when it is in the record's document or in its client's (:mod:`text_match`).
 
-The client part of the document (name and code) is the same for all of a client's
-records, so it is computed once per client.
+Vaults indexed before migration 0008 still have client tokens inside their records'
+documents (``search_legacy_clients`` lists those clients); matching is correct for both.
 """
 
 from __future__ import annotations
@@ -22,20 +23,20 @@ from confterm.vault.store import Connection
 
 
 class ClientTokens:
-    """Tokens of each client's name and code, computed once per client."""
+    """Makes sure each client whose records get indexed has its ``client_search`` row,
+    checking each client once per instance (one import, one reindex)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._cache: dict[int, str] = {}
+        self._seen: set[int] = set()
 
-    def get(self, client_id: int) -> str:
-        cached = self._cache.get(client_id)
-        if cached is None:
-            row = self.conn.execute("SELECT name, credit_code FROM clients WHERE id = ?",
-                                    (client_id,)).fetchone()
-            cached = client_part(row[0], row[1]) if row else ""
-            self._cache[client_id] = cached
-        return cached
+    def ensure(self, client_id: int) -> None:
+        if client_id in self._seen:
+            return
+        self._seen.add(client_id)
+        if self.conn.execute("SELECT 1 FROM client_search WHERE rowid = ?",
+                             (client_id,)).fetchone() is None:
+            index_client(self.conn, client_id)
 
 
 def client_part(name: str, code: str) -> str:
@@ -46,22 +47,30 @@ def record_part(title: str, archive_no: str) -> str:
     return search_terms.index_tokens(title) + " " + code_terms.index_tokens(archive_no)
 
 
-def document(title: str, archive_no: str, client_tokens: str) -> str:
-    return record_part(title, archive_no) + " " + client_tokens
+def index_client(conn: Connection, client_id: int) -> None:
+    """Write (or rewrite) one client's document in ``client_search``."""
+    conn.execute("DELETE FROM client_search WHERE rowid = ?", (client_id,))
+    row = conn.execute("SELECT name, credit_code FROM clients WHERE id = ?",
+                       (client_id,)).fetchone()
+    if row is not None:
+        conn.execute("INSERT INTO client_search(rowid, terms) VALUES (?, ?)",
+                     (client_id, client_part(row[0], row[1])))
 
 
 def index(conn: Connection, rows: Iterable[tuple[int, str, str, int]],
           clients: ClientTokens | None = None) -> None:
     """(record id, title, archive number, client id) -> insert or replace its document."""
     clients = clients or ClientTokens(conn)
-    docs = [(rid, document(title, archive_no, clients.get(cid)))
-            for rid, title, archive_no, cid in rows]
+    docs = []
+    for rid, title, archive_no, cid in rows:
+        clients.ensure(cid)
+        docs.append((rid, record_part(title, archive_no)))
     conn.executemany("DELETE FROM record_search WHERE rowid = ?", [(d[0],) for d in docs])
     conn.executemany("INSERT INTO record_search(rowid, terms) VALUES (?, ?)", docs)
 
 
 def insert_new(conn: Connection, docs: Iterable[tuple[int, str]]) -> None:
-    """Bulk path for records just created (nothing to replace): (id, document)."""
+    """Bulk path for records just created (nothing to replace): (id, record_part)."""
     conn.executemany("INSERT INTO record_search(rowid, terms) VALUES (?, ?)", docs)
 
 
@@ -75,7 +84,13 @@ def reindex_records(conn: Connection, ids: Iterable[int]) -> None:
 
 
 def reindex_client(conn: Connection, client_id: int, batch: int = 5000) -> None:
-    """After a client's name or code changed: every one of its records (keyset batches)."""
+    """After a client's name or code changed: its ``client_search`` document; and, for a
+    client indexed before migration 0008, every one of its records (keyset batches), whose
+    documents still carry the old name and code."""
+    index_client(conn, client_id)
+    if conn.execute("DELETE FROM search_legacy_clients WHERE client_id = ?",
+                    (client_id,)).rowcount == 0:
+        return
     clients = ClientTokens(conn)
     last = ""
     while True:
@@ -88,14 +103,21 @@ def reindex_client(conn: Connection, client_id: int, batch: int = 5000) -> None:
         index(conn, rows, clients)
 
 
-def match(text: str | None) -> str | None:
-    """The FTS5 expression for what a person typed, or None when there is nothing to find.
+def phrase(word: str) -> str:
+    """One folded query word as an FTS5 expression over either token space."""
+    return f"({search_terms.match_query(word)} OR {code_terms.phrase(word)})"
 
-    Never raises and never passes the person's text to FTS5's query syntax: every word
-    becomes quoted phrases of our own tokens.
-    """
+
+def words(text: str | None) -> tuple[str, ...]:
+    """The distinct folded words of what a person typed (empty: nothing to find)."""
     if text is None or not search_terms.searchable(text):
-        return None
-    words = dict.fromkeys(search_terms.fold(text).split())
-    return " AND ".join(f"({search_terms.match_query(w)} OR {code_terms.phrase(w)})"
-                        for w in words)
+        return ()
+    return tuple(dict.fromkeys(search_terms.fold(text).split()))
+
+
+def match(text: str | None) -> str | None:
+    """The FTS5 expression finding documents holding every word, or None when there is
+    nothing to find. Never raises and never passes the person's text to FTS5's query
+    syntax: every word becomes quoted phrases of our own tokens."""
+    found = words(text)
+    return " AND ".join(phrase(w) for w in found) if found else None

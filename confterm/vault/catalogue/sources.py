@@ -8,12 +8,13 @@ read once per far jump with an index-only OFFSET; paging on from there is by key
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from confterm.paging import Chunk, Key
-from confterm.vault.catalogue import browse, classify, clients, search_index
+from confterm.vault.catalogue import browse, classify, clients, text_match
 from confterm.vault.catalogue.browse import Page, RecordRow
 from confterm.vault.catalogue.common import local_today
 from confterm.vault.catalogue.filters import Filters, where
@@ -80,19 +81,19 @@ def key_at(conn: Connection, f: Filters, ctx: Ctx, sort: str, descending: bool,
     """
     if offset < 0:
         return None
-    fts = search_index.match(f.text)
-    driven = fts is not None and (sort == "id" or browse.broad_search(conn, fts))
-    cols = ("s.rowid",) if driven else browse.SORTS[sort]
+    tm = text_match.compile_text(conn, f.text)
+    matched = None if tm is None or sort == "id" else browse.search_ids(conn, tm)
+    driven = tm is not None and matched is None
+    cols = ("r.id",) if driven else browse.SORTS[sort]
     conds, params = where(conn, f, local_today(ctx))
-    if driven:
-        source = "record_search s JOIN records r ON r.id = s.rowid"
-        conds.insert(0, "record_search MATCH ?")
-        params.insert(0, fts)
-    else:
-        source = "records r"
-        if fts is not None:
-            conds.append("r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?)")
-            params.append(fts)
+    source = "records r"
+    if tm is not None and matched is None:  # the first offset+1 matches of each index
+        union, params = text_match.id_union(tm, conds, params, offset + 1,
+                                            descending=descending)
+        conds = [f"r.id IN ({union})"]
+    elif matched is not None:
+        conds.append("r.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(matched))
     if any(c.startswith("c.") for c in cols):
         source += " JOIN clients c ON c.id = r.client_id"
     direction = "DESC" if descending else "ASC"

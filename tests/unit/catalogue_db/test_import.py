@@ -30,6 +30,7 @@ def snapshot(ctx: Ctx) -> dict[str, Any]:
         "clients": q("SELECT count(*), coalesce(sum(record_count), 0) FROM clients").fetchone(),
         "counters": q("SELECT key, n FROM catalogue_counters ORDER BY key").fetchall(),
         "search": q("SELECT count(*) FROM record_search").fetchone()[0],
+        "client_search": q("SELECT count(*) FROM client_search").fetchone()[0],
         "audit": q("SELECT max(seq) FROM audit_events").fetchone()[0],
         "triggers": q("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
                       " ORDER BY name").fetchall(),
