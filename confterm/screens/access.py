@@ -213,18 +213,21 @@ class AccessScreen(AccessActions, ConftermScreen):
 
 
 _WRITE = ("custodian",)
+# The footer shows the everyday keys; the rest (copies, close, print, requester) are in
+# the help (F1) and the palette (Ctrl+P), so F1, F2 and Ctrl+L stay visible at 160 columns.
 for _command in (
     Command("access.new", "access.ui.cmd.new", "n", "screen.new", ("access",), _WRITE),
     Command("access.decide", "access.ui.cmd.decide", "d", "screen.decide", ("access",),
             ("custodian", "approver")),
     Command("access.consult", "access.ui.cmd.consult", "o", "screen.consult", ("access",),
             _WRITE),
-    Command("access.copies", "access.ui.cmd.copies", "c", "screen.copies", ("access",), _WRITE),
+    Command("access.copies", "access.ui.cmd.copies", "c", "screen.copies", ("access",), _WRITE,
+            show=False),
     Command("access.lend", "access.ui.cmd.lend", "l", "screen.lend", ("access",), _WRITE),
     Command("access.return", "access.ui.cmd.return", "b", "screen.give_back", ("access",),
             _WRITE),
     Command("access.close", "access.ui.cmd.close", "z", "screen.close_request", ("access",),
-            _WRITE),
+            _WRITE, show=False),
     Command("access.change", "access.ui.cmd.change", "m", "screen.change", ("access",),
             ("custodian", "administrator")),
     Command("access.reveal", "access.ui.cmd.reveal", "v", "screen.reveal", ("access",),
@@ -232,10 +235,10 @@ for _command in (
     Command("access.export_content", "content.ui.cmd_export", "e", "screen.export_content",
             ("access",), _WRITE),
     Command("access.print_content", "content.ui.cmd_print", "ctrl+o", "screen.print_content",
-            ("access",), _WRITE),
+            ("access",), _WRITE, show=False),
     Command("access.history", "access.ui.cmd.history", "y", "screen.history", ("access",)),
     Command("access.requester", "access.ui.cmd.requester", "u", "screen.requester_history",
-            ("access",)),
+            ("access",), show=False),
     Command("access.filter", "access.ui.cmd.filter", "slash", "screen.focus_filter",
             ("access",)),
     Command("access.refresh", "access.ui.cmd.refresh", "f5", "screen.reload", ("access",),
