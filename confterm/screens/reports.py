@@ -275,6 +275,9 @@ def _declare() -> None:
         Command("reports.verify", "reporting.ui.cmd.verify", "ctrl+f", "screen.verify_code",
                 scope),
         Command("reports.cosign", "reporting.ui.cmd.cosign", "ctrl+n", "screen.cosign", scope),
+        # The form's fields take every letter, so the area keys cannot leave it: Esc can
+        # (an open drop-down still closes first: its own Esc binding comes before).
+        Command("reports.home", "ui.area.home", "escape", "app.open_area('home')", scope),
     ):
         declare(command)
 
