@@ -56,6 +56,12 @@ class HomeScreen(ConftermScreen):
                 yield Static(id="home-area-summary")
         yield Footer(show_command_palette=False)
 
+    def on_screen_resume(self) -> None:
+        """Back from an area: what needs attention may have changed there (a rule edited,
+        a loan returned), so the counts are read again."""
+        if getattr(self, "loaded", False):
+            self.start_reload()
+
     async def reload(self) -> None:
         person = self.session.person
         self.query_one("#home-person", Static).update(Text.assemble(
