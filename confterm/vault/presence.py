@@ -17,7 +17,7 @@ from confterm.errors import AuthError, ConflictError
 from confterm.vault import keys, lifecycle, people
 from confterm.vault.people import Person
 from confterm.vault.secrets import wipe
-from confterm.vault.session import VaultSession
+from confterm.vault.session import Ctx, VaultSession
 
 
 class Presence:
@@ -88,8 +88,19 @@ def verify(session: VaultSession, name: str, passphrase: bytearray,
     people.require_role(person, *_roles(role))
     if separate_duty:
         people.require_distinct(session.person, person, separate_duty)
-    seed = lifecycle.verify_person_secret(session, name, passphrase)
+    try:
+        seed = lifecycle.verify_person_secret(session, name, passphrase)
+    except AuthError as exc:
+        session.call(_record_failure, name, _roles(role), exc.key)
+        raise
     if not hmac.compare_digest(keys.public_key_of(seed), person.public_key):
         wipe(seed)
         raise ConflictError("presence.key_mismatch", person=name)
     return Presence(person, seed)
+
+
+def _record_failure(ctx: Ctx, name: str, roles: tuple[str, ...], reason: str) -> None:
+    """A wrong passphrase at a step-up is a fact an auditor wants to see (someone tried to
+    approve or witness as another person); the unlocked person is the event's actor."""
+    with ctx.transaction():
+        ctx.audit("presence.failed", "person", name, {"roles": list(roles), "refused": reason})

@@ -109,3 +109,22 @@ def test_proposer_cannot_accept_own_change(world, open_as) -> None:
     assert level == "internal"
     assert _events(s, "record.change.decide_refused")
 
+
+
+def test_a_wrong_passphrase_at_a_step_up_is_audited(world, open_as) -> None:
+    import json
+
+    from confterm.errors import AuthError
+    from confterm.vault import presence
+    from confterm.vault.secrets import passphrase_bytes
+    from tests.unit.access.conftest import APPROVER, CUSTODIAN
+
+    s = open_as(CUSTODIAN)
+    with pytest.raises(AuthError):
+        presence.verify(s, APPROVER, passphrase_bytes("not the approver's passphrase"),
+                        "approver", None)
+    rows = s.call(lambda ctx: ctx.conn.execute(
+        "SELECT actor, object_id, details FROM audit_events WHERE action = 'presence.failed'"
+    ).fetchall())
+    assert [(r[0], r[1]) for r in rows] == [(CUSTODIAN, APPROVER)]
+    assert json.loads(rows[0][2])["roles"] == ["approver"]
