@@ -178,8 +178,9 @@ def decide_batch(ctx: Ctx, batch_id: int, accept: bool, signer: Signer,
     note = clean_text(note, "note", required=not accept)
     conflicts = 0
     with ctx.transaction():
-        for proposal in pending:
-            if changes.decide_within(ctx, proposal, approver, signer, accept, note):
+        for n, proposal in enumerate(pending):
+            if changes.decide_within(ctx, proposal, approver, signer, accept, note,
+                                     check_key=n == 0):
                 conflicts += 1
         done = len(pending) - conflicts
         decision = BatchDecision(batch.id, done if accept else 0, 0 if accept else done,
