@@ -84,8 +84,8 @@ class Pass:
                     self.baseline.hits.update(hits)
                     self.baseline.pages += len(tails) // pagescan.TAIL
             self.ok = not self._stop.is_set()
-        except OSError:
-            self.ok = False  # the file went away (vault closed, moved): no baseline
+        except Exception:  # file gone, vault closed meanwhile...: no baseline, no traceback
+            self.ok = False  # on a terminal (completion then searches every page itself)
         finally:
             wipe(self._key)
             self.baseline.seconds = time.perf_counter() - began
@@ -125,7 +125,8 @@ def ensure(ctx: Ctx, session_id: int) -> None:
     Never raises: the pass only saves time (without it completion searches every page), so
     a failure here must not turn a committed check-off into an error."""
     with _lock:
-        if session_id in _passes.get(ctx.session, {}):
+        job = _passes.get(ctx.session, {}).get(session_id)
+        if job is not None and (job.ok or not job.finished.is_set()):
             return
     try:
         needles = candidate_needles(ctx.conn, session_id)

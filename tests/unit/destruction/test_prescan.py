@@ -2,7 +2,8 @@
 verification must still find every copy of destroyed content.
 
 - a copy already in the file during the pass, in a page completion never rewrites, is
-  reported from the pass and scrubbed;
+  reported from the pass and scrubbed; if the pass could not prove that page (HMAC), it
+  is searched again at completion;
 - a copy written into an otherwise untouched page after the pass is found: any write gives
   the page a new IV, so completion decrypts it again;
 - why skipping a page is safe: every page completion does not decrypt is byte for byte the
@@ -93,6 +94,28 @@ def test_a_copy_in_an_untouched_page_during_the_pass_is_reported_and_scrubbed(
     assert result.unchanged_pages > 0 and result.db_pages > result.unchanged_pages
     assert result.ok and result.remediated == 1 and result.scrubbed_pages == [rules]
     assert count_in_files(db, key, NOTE.encode()) == 0
+
+
+def test_a_page_the_pass_could_not_prove_is_searched_again(
+        world: World, doomed: tuple[list[int], int]) -> None:
+    """A page read while a checkpoint rewrote it fails its HMAC: the pass keeps no tail and
+    no findings for it, and completion must decrypt it itself."""
+    ids, sid = doomed
+    db, key = world.session.path / store.DB_NAME, bytes(world.session.data_key_copy())
+    world.call(_checkpoint)
+    rules = world.call(_root, "retention_rules")
+    _plant(db, key, rules, f"{NOTE}{ids[0]}".encode())
+    world.check_all(sid, ids)
+    base = _baseline(world, sid)
+    first = (rules - 1) // pagescan.CHUNK_PAGES * pagescan.CHUNK_PAGES + 1
+    torn = bytearray(base.tails[first])  # as the pass leaves a page that fails its HMAC
+    torn[(rules - first) * pagescan.TAIL:(rules - first + 1) * pagescan.TAIL] = bytes(
+        pagescan.TAIL)
+    base.tails[first] = bytes(torn)
+    del base.hits[rules]
+    done = world.call(completion.complete_session, sid, [world.presence(WITNESS)])
+    assert done.verification.unchanged_pages > 0
+    assert done.verification.remediated == 1 and done.verification.scrubbed_pages == [rules]
 
 
 def test_a_copy_written_after_the_pass_into_an_untouched_page_is_found(
