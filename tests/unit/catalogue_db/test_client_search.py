@@ -181,3 +181,20 @@ def test_a_single_record_is_found_by_its_clients_name(cat: VaultSession, add_rec
     rid = add_record(title="银行对账单")
     assert _everywhere(cat, "鹭岛") == {rid}
     assert _everywhere(cat, "对账") == {rid}
+
+
+def test_a_destroyed_record_is_not_found_by_its_clients_name(
+        cat: VaultSession, filled: dict[str, set[int]]) -> None:
+    """Destruction purges a record's search row but keeps its client id: the client side
+    of a search must not bring it back."""
+    gone = min(filled[LUDAO[0]])
+
+    def destroy(ctx: Ctx) -> None:  # what destruction.purge leaves behind
+        with ctx.transaction() as conn:
+            conn.execute("UPDATE records SET state = 'destroyed' WHERE id = ?", (gone,))
+            conn.execute("DELETE FROM record_search WHERE rowid = ?", (gone,))
+
+    cat.call(destroy)
+    assert _everywhere(cat, "鹭岛") == filled[LUDAO[0]] - {gone}
+    assert set(cat.call(lambda ctx: holds.matching_ids(ctx.conn, Filters(text="鹭岛"),
+                                                       TODAY))) == filled[LUDAO[0]] - {gone}
