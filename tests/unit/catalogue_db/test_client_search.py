@@ -189,8 +189,9 @@ def test_a_destroyed_record_is_not_found_by_its_clients_name(
     of a search must not bring it back."""
     gone = min(filled[LUDAO[0]])
 
-    def destroy(ctx: Ctx) -> None:  # what destruction.purge leaves behind
+    def destroy(ctx: Ctx) -> None:  # what destruction.purge leaves behind (no session)
         with ctx.transaction() as conn:
+            conn.execute("DROP TRIGGER records_destroyed_needs_tombstone")
             conn.execute("UPDATE records SET state = 'destroyed' WHERE id = ?", (gone,))
             conn.execute("DELETE FROM record_search WHERE rowid = ?", (gone,))
 
