@@ -97,11 +97,13 @@ class DecideChangeDialog(FormDialog[bool]):
     OK_KEY = "access.ui.decide_ok"
     DEFAULT_CSS = "DecideChangeDialog .dialog { width: 90; }"
 
-    def __init__(self, proposal: Proposal, shown: str, batch: Batch | None = None) -> None:
+    def __init__(self, proposal: Proposal, shown: str, batch: Batch | None = None,
+                 lines: list[tuple[str, int, bool]] | None = None) -> None:
         super().__init__()
         self.proposal = proposal
         self.shown = shown
         self.whole = batch if batch is not None and batch.pending > 1 else None
+        self.lines = lines or []
 
     def title_text(self) -> str:
         return t(self.TITLE_KEY, change=self.proposal.id, archive_no=self.proposal.archive_no)
@@ -113,11 +115,18 @@ class DecideChangeDialog(FormDialog[bool]):
         box = Static(summary, id="change-summary")
         yield from wide(box)
         if self.whole is not None:
+            # The approver sees what the whole batch would do (downgrades called out)
+            # before choosing to decide it all; deciding one change is the default.
+            text = [t("access.ui.batch_summary", n=self.whole.pending)]
+            text += [t("access.ui.batch_line", count=n, change=change)
+                     + (t("access.ui.batch_lowering") if lower else "")
+                     for change, n, lower in self.lines[:8]]
+            yield from wide(Static("\n".join(text), id="batch-summary"))
             yield from row(t("access.ui.change_scope"), Select(
                 [(t("access.ui.change_scope_one", change=p.id), "one"),
                  (t("access.ui.change_scope_batch", batch=self.whole.id,
                     n=self.whole.pending), "batch")],
-                value="batch", allow_blank=False, id="change-scope", compact=True))
+                value="one", allow_blank=False, id="change-scope", compact=True))
         yield from row(t("access.ui.outcome"), Select(
             [(t("access.ui.accept"), "accept"), (t("access.ui.reject"), "reject")],
             value="accept", allow_blank=False, id="change-outcome", compact=True))
@@ -143,7 +152,7 @@ class DecideChangeDialog(FormDialog[bool]):
         with found as presence:
             if batch is not None:
                 decided = await self.service(change_batch.decide_batch, batch.id, accept,
-                                             presence, note)
+                                             presence, note, batch.pending)
                 app.notify(t("access.ui.batch_decided", batch=batch.id,
                              accepted=decided.accepted, rejected=decided.rejected,
                              conflicts=decided.conflicts))

@@ -54,10 +54,13 @@ class AccessActions:
         if self.view == "changes":
             proposal = self.selected()
             if proposal is not None:
-                batch = None if proposal.batch_id is None else await self.service(
-                    change_batch.get_batch, proposal.batch_id)
+                batch, lines = None, None
+                if proposal.batch_id is not None:
+                    batch = await self.service(change_batch.get_batch, proposal.batch_id)
+                    lines = await self.service(change_batch.summary, proposal.batch_id)
                 await self._dialog(DecideChangeDialog(
-                    proposal, proposal.shown or rows.change_text(proposal.fields), batch))
+                    proposal, proposal.shown or rows.change_text(proposal.fields), batch,
+                    lines))
             return
         detail = await self._current_detail()
         if detail is not None:

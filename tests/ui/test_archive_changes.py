@@ -78,7 +78,9 @@ async def test_classify_a_selection_is_proposed_and_takes_effect_when_accepted(
                        and "(batch 1)" in table_text(app))
         await pilot.press("d")
         await wait_for(pilot, lambda: on(app, "DecideChangeDialog"))
-        assert app.screen.whole_batch()
+        assert not app.screen.whole_batch()  # one change unless the approver says so
+        assert f"This batch has {len(changing)} pending changes" in screen_text(app)
+        app.screen.query_one("#change-scope", Select).value = "batch"
         await ok(pilot)
         await step_up_as(pilot, APPROVER)
         await wait_for(pilot, lambda: on(app, "AccessScreen") and table_text(app) == "")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from confterm.errors import ConflictError, InputError, PermissionDenied
-from confterm.vault.access import changes
+from confterm.vault.access import change_values, changes
 from confterm.vault.access.decisions import Signer
 from confterm.vault.access.model import clean_text, utc_text
 from confterm.vault.access.requests import record_refusal
@@ -159,16 +159,36 @@ def get_batch(ctx: Ctx, batch_id: int) -> Batch:
     return Batch(int(row[0]), str(row[1]), json.loads(row[2]), *row[3:])
 
 
+def summary(ctx: Ctx, batch_id: int) -> list[tuple[str, int, bool]]:
+    """What the pending proposals of a batch would change, as the approver must see it
+    before accepting them all: (the change as a person reads it, how many records, is it
+    a lowering of the classification), largest group first."""
+    ranks = dict(ctx.conn.execute("SELECT code, rank FROM classification_levels"))
+    out = []
+    for fields_json, n in ctx.conn.execute(
+            "SELECT fields, count(*) FROM record_changes WHERE batch_id = ?"
+            " AND status = 'pending' GROUP BY fields ORDER BY count(*) DESC", (batch_id,)):
+        fields = json.loads(fields_json)
+        level = fields.get("level", {})
+        lower = ranks.get(level.get("after"), 0) < ranks.get(level.get("before"), 0)
+        out.append((change_values.describe(ctx.conn, fields), int(n), lower))
+    return out
+
+
 def decide_batch(ctx: Ctx, batch_id: int, accept: bool, signer: Signer,
-                 note: str = "") -> BatchDecision:
+                 note: str = "", expected: int | None = None) -> BatchDecision:
     """Accept or reject every pending proposal of a batch, each signed by the approver
-    (never the proposer), in one transaction. A record changed since it was proposed is
-    closed as a conflict and the rest go on; any other refusal (a box would overflow)
-    changes nothing and says why."""
+    (never the proposer), in one transaction. ``expected`` is how many the approver was
+    shown (:func:`summary`): if that changed, nothing is decided. A record changed since
+    it was proposed is closed as a conflict and the rest go on; any other refusal (a box
+    would overflow) changes nothing and says why."""
     batch = get_batch(ctx, batch_id)
     pending = _pending_of(ctx, batch.id)
     if not pending:
         raise ConflictError("access.batch_not_pending", batch=batch.id)
+    if expected is not None and len(pending) != expected:
+        raise ConflictError("access.batch_changed", batch=batch.id, expected=expected,
+                            found=len(pending))
     try:
         approver = changes.decider(ctx, pending[0], signer)
     except PermissionDenied as exc:
@@ -178,9 +198,8 @@ def decide_batch(ctx: Ctx, batch_id: int, accept: bool, signer: Signer,
     note = clean_text(note, "note", required=not accept)
     conflicts = 0
     with ctx.transaction():
-        for n, proposal in enumerate(pending):
-            if changes.decide_within(ctx, proposal, approver, signer, accept, note,
-                                     check_key=n == 0):
+        for proposal in pending:
+            if changes.decide_within(ctx, proposal, signer, accept, note):
                 conflicts += 1
         done = len(pending) - conflicts
         decision = BatchDecision(batch.id, done if accept else 0, 0 if accept else done,

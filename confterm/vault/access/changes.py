@@ -186,7 +186,7 @@ def decide(ctx: Ctx, change_id: int, accept: bool, signer: Signer, note: str = "
     is closed as a conflict (audited) and ConflictError says so."""
     proposal = get(ctx, change_id)
     try:
-        approver = decider(ctx, proposal, signer)
+        decider(ctx, proposal, signer)  # refusals are audited here, outside the transaction
     except PermissionDenied as exc:
         record_refusal(ctx, "record.change.decide_refused", "record", proposal.record_id, exc,
                        {"change": proposal.id, "approver": signer.person.name})
@@ -196,7 +196,7 @@ def decide(ctx: Ctx, change_id: int, accept: bool, signer: Signer, note: str = "
                             status=proposal.status)
     note = clean_text(note, "note", required=not accept)
     with ctx.transaction():
-        conflict = decide_within(ctx, proposal, approver, signer, accept, note)
+        conflict = decide_within(ctx, proposal, signer, accept, note)
     if conflict is not None:
         raise conflict
     return get(ctx, proposal.id)
@@ -214,12 +214,15 @@ def _still_based(conn: Connection, proposal: Proposal) -> int:
     return proposal.base_version
 
 
-def decide_within(ctx: Ctx, proposal: Proposal, approver: people.Person, signer: Signer,
-                  accept: bool, note: str, check_key: bool = True) -> ConflictError | None:
+def decide_within(ctx: Ctx, proposal: Proposal, signer: Signer, accept: bool,
+                  note: str) -> ConflictError | None:
     """Sign, apply (when accepted) and audit one pending proposal inside the caller's
-    transaction. A record changed since the proposal closes it as a conflict and returns
-    the error; any other refusal (the box is full now) raises, and the caller's
+    transaction. Every check of :func:`decide` is made here too (an approver, not the
+    proposer, whose key made the signature; the proposal still pending), so a caller
+    cannot skip one. A record changed since the proposal closes it as a conflict and
+    returns the error; any other refusal (the box is full now) raises, and the caller's
     transaction leaves the proposal pending."""
+    approver = decider(ctx, proposal, signer)
     decided_at = utc_text(ctx.now())
     payload = canonical_json({
         "type": SIGNED_TYPE, "vault": ctx.session.vault_id, "change": proposal.id,
@@ -229,9 +232,7 @@ def decide_within(ctx: Ctx, proposal: Proposal, approver: people.Person, signer:
         "outcome": "accept" if accept else "reject", "note": note,
         "approver": approver.name, "decided_at": decided_at}).encode("utf-8")
     signature = signer.sign(payload)
-    # A batch checks the signer's key on its first signature only: Ed25519 signing is
-    # deterministic, so the same seed cannot sign under another key for the next one.
-    if check_key and not keys.verify_signature(approver.public_key, signature, payload):
+    if not keys.verify_signature(approver.public_key, signature, payload):
         raise ConflictError("presence.key_mismatch", person=approver.name)
     fingerprint = keys.fingerprint(approver.public_key)
     conflict: ConflictError | None = None
@@ -254,9 +255,13 @@ def decide_within(ctx: Ctx, proposal: Proposal, approver: people.Person, signer:
                         "proposer": proposal.proposed_by, "approver": approver.name,
                         "note": note, "key": fingerprint, "signature": signature.hex()},
                     actor=approver.name)
-    conn.execute("UPDATE record_changes SET status = ?, decided_by = ?, decided_at = ?,"
-                 " decision_note = ?, signature = ?, key_fingerprint = ?, decision_seq = ?"
-                 " WHERE id = ? AND status = 'pending'",
-                 (status, approver.name, decided_at, note, signature, fingerprint, seq,
-                  proposal.id))
+    closed = conn.execute(
+        "UPDATE record_changes SET status = ?, decided_by = ?, decided_at = ?,"
+        " decision_note = ?, signature = ?, key_fingerprint = ?, decision_seq = ?"
+        " WHERE id = ? AND status = 'pending'",
+        (status, approver.name, decided_at, note, signature, fingerprint, seq,
+         proposal.id)).rowcount
+    if closed != 1:  # decided meanwhile: the caller's transaction undoes what was applied
+        raise ConflictError("access.change_not_pending", change=proposal.id,
+                            status=get(ctx, proposal.id).status)
     return conflict

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from confterm.errors import ConflictError, InputError, PermissionDenied
+from confterm.vault import people
 from confterm.vault.access import change_batch, changes
 from confterm.vault.catalogue import locations, records
 from confterm.vault.session import Ctx, VaultSession
@@ -197,3 +198,49 @@ def test_a_level_named_by_a_pending_proposal_cannot_be_removed(world: World,
     s = open_as(ADMIN)
     with pytest.raises(ConflictError, match="pending proposed changes"):
         s.call(rules_admin.remove_level, "core_secret")
+
+
+def test_the_approver_sees_what_a_batch_does_and_decides_only_that(world: World,
+                                                                   open_as: Any) -> None:
+    s = open_as(CUSTODIAN)
+    up = s.call(change_batch.classify, world.records[:2], "secret", "提高")
+    with step_up(s, APPROVER) as approver:
+        s.call(change_batch.decide_batch, up.batch_id, True, approver)
+    down = s.call(change_batch.classify, world.records[:3], "confidential", "统一为敏感")
+    lines = s.call(change_batch.summary, down.batch_id)
+    assert sorted((n, lower) for _text, n, lower in lines) == [(1, False), (2, True)]
+    with step_up(s, APPROVER) as approver, pytest.raises(ConflictError, match="not the 2"):
+        s.call(change_batch.decide_batch, down.batch_id, True, approver, "", 2)
+    assert _levels(s, world.records[:3]) == ["secret", "secret", "internal"]
+
+
+def test_deciding_within_a_transaction_makes_every_check(world: World, open_as: Any) -> None:
+    """The building block of batch decisions is no way round the checks of ``decide``."""
+
+    class Forged:
+        def __init__(self, person: Any) -> None:
+            self.person = person
+
+        def sign(self, message: bytes) -> bytes:
+            return bytes(64)
+
+    s = open_as(CUSTODIAN)
+    out = s.call(change_batch.classify, world.records[:1], "secret", "提高")
+    [proposal] = s.call(changes.pending, 10, out.batch_id)
+    approver = s.call(lambda ctx: people.get(ctx.conn, APPROVER))
+
+    def forged(ctx: Ctx) -> None:
+        with ctx.transaction():
+            changes.decide_within(ctx, proposal, Forged(approver), True, "")
+
+    with pytest.raises(ConflictError):  # a signature not made by the approver's key
+        s.call(forged)
+    me = s.call(lambda ctx: people.get(ctx.conn, CUSTODIAN))
+
+    def own(ctx: Ctx) -> None:
+        with ctx.transaction():
+            changes.decide_within(ctx, proposal, Forged(me), True, "")
+
+    with pytest.raises(PermissionDenied):  # the proposer, and not an approver
+        s.call(own)
+    assert _levels(s, world.records[:1]) == ["internal"]
