@@ -92,6 +92,8 @@ def batch_notice(outcome: BatchOutcome) -> str:
         parts.append(t("archive.batch.proposed", n=outcome.proposed, batch=outcome.batch_id))
     if outcome.unchanged:
         parts.append(t("archive.batch.unchanged", n=outcome.unchanged))
+    if outcome.skipped:
+        parts.append(t("archive.batch.skipped", n=outcome.skipped))
     return t("ui.list_sep").join(parts)
 
 

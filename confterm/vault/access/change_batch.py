@@ -38,6 +38,7 @@ class BatchOutcome:
     applied: int
     proposed: int
     unchanged: int
+    skipped: int = 0  # being or already destroyed: left as they are
 
 
 @dataclass(frozen=True)
@@ -85,19 +86,35 @@ def propose_many(ctx: Ctx, action: str, record_ids: Sequence[int],
             precheck(ctx, ids)
         batch_id = _new_batch(ctx, action, fields, reason, len(ids))
         applied = proposed = 0
-        for record_id in ids:
+        active = _active(ctx, ids)  # a whole query may hold destroyed records: skip them
+        for record_id in active:
             outcome = changes.edit_within(ctx, record_id, None, fields, reason, batch_id)
             applied += bool(outcome.applied)
             proposed += outcome.proposal_id is not None
         conn.execute("UPDATE record_change_batches SET applied = ?, proposed = ? WHERE id = ?",
                      (applied, proposed, batch_id))
-        unchanged = len(ids) - applied - proposed
+        skipped = len(ids) - len(active)
+        unchanged = len(active) - applied - proposed
         if action == "classify":
-            _mark_reviewed(ctx, ids)
+            _mark_reviewed(ctx, active)
         ctx.audit("record.change.batch", "change_batch", batch_id, {
             "action": action, "fields": dict(fields), "reason": reason, "selected": len(ids),
-            "applied": applied, "proposed": proposed, "unchanged": unchanged})
-    return BatchOutcome(batch_id, len(ids), applied, proposed, unchanged)
+            "applied": applied, "proposed": proposed, "unchanged": unchanged,
+            "skipped": skipped})
+    return BatchOutcome(batch_id, len(ids), applied, proposed, unchanged, skipped)
+
+
+def _active(ctx: Ctx, ids: list[int]) -> list[int]:
+    """The records of ``ids`` that exist and are active (InputError for an unknown one)."""
+    found: dict[int, str] = {}
+    for part in chunks(ids):
+        found.update(ctx.conn.execute(
+            f"SELECT id, state FROM records WHERE id IN ({placeholders(len(part))})",
+            tuple(part)).fetchall())
+    missing = next((i for i in ids if i not in found), None)
+    if missing is not None:
+        raise InputError("records.unknown_record", record=missing)
+    return [i for i in ids if found[i] == "active"]
 
 
 def _new_batch(ctx: Ctx, action: str, fields: Mapping[str, Any], reason: str,
@@ -134,13 +151,19 @@ def move(ctx: Ctx, record_ids: Sequence[int], target_id: int, reason: str) -> Ba
     personal information), whose move is proposed. The box's capacity is checked for the
     records moved now, and again for each proposal when it is accepted."""
     def room_for_all(ctx: Ctx, ids: list[int]) -> None:
+        """Room for every record moving in, those moved now and those proposed, and for
+        moves already proposed into this box: a batch that could never be accepted as a
+        whole is refused now, while the custodian is still at the shelf."""
         moving = 0
         for part in chunks(ids):
             moving += int(ctx.conn.execute(
                 f"SELECT count(*) FROM records WHERE id IN ({placeholders(len(part))})"
-                " AND location_id IS NOT ? AND personal_info = 0", (*part, target_id)
+                " AND location_id IS NOT ? AND state = 'active'", (*part, target_id)
             ).fetchone()[0])
-        check_room_in(ctx.conn, int(target_id), moving)
+        waiting = int(ctx.conn.execute(
+            "SELECT count(*) FROM record_changes WHERE status = 'pending'"
+            " AND json_extract(fields, '$.location_id.after') = ?", (target_id,)).fetchone()[0])
+        check_room_in(ctx.conn, int(target_id), moving + waiting)
 
     return propose_many(ctx, "move", record_ids, {"location_id": int(target_id)}, reason,
                         room_for_all)

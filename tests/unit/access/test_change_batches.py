@@ -109,17 +109,30 @@ def test_moving_records_applies_at_once_except_personal_information(
     assert s.call(lambda ctx: records.raw(ctx.conn, personal)["location_id"]) == box
 
 
-def test_a_batch_that_would_overfill_a_box_changes_nothing(world: World,
-                                                           open_as: Any) -> None:
+def test_a_batch_that_would_overfill_a_box_is_refused_when_proposed(world: World,
+                                                                    open_as: Any) -> None:
+    """Room is counted for proposed moves too, so a batch that could never be accepted
+    whole is refused at once; and a box keeps room for the moves already proposed."""
     s = open_as(CUSTODIAN)
-    _shelf, _other, box = s.call(_boxes, 1)
-    personal = [world.records[0], world.records[2]]
-    outcome = s.call(change_batch.move, personal, box, "限制处理档案集中存放")
-    with step_up(s, APPROVER) as approver, pytest.raises(ConflictError, match="holds"):
-        s.call(change_batch.decide_batch, outcome.batch_id, True, approver)
-    assert [p.status for p in s.call(changes.pending, 500, outcome.batch_id)] == [
-        "pending", "pending"]
+    _shelf, _other, box = s.call(_boxes, 2)
+    personal = [world.records[0], world.records[2], world.records[4]]
+    with pytest.raises(ConflictError, match="3 more do not fit"):
+        s.call(change_batch.move, personal, box, "限制处理档案集中存放")
+    assert s.call(changes.pending) == []
+    s.call(change_batch.move, personal[:2], box, "限制处理档案集中存放")  # fits: proposed
+    with pytest.raises(ConflictError):  # the two places are promised to the proposals
+        s.call(change_batch.move, [world.records[1]], box, "再放一件")
     assert s.call(lambda ctx: locations.get(ctx.conn, box).record_count) == 0
+
+
+def test_a_query_holding_records_in_destruction_skips_them(world: World, open_as: Any) -> None:
+    s = open_as(CUSTODIAN)
+    gone = world.records[5]
+    s.call(lambda ctx: ctx.conn.execute("UPDATE records SET state = 'in_destruction' WHERE id = ?",
+                                        (gone,)))  # set-up: what a destruction session does
+    out = s.call(change_batch.classify, world.records, "secret", "整体复核")
+    assert (out.selected, out.proposed, out.skipped) == (len(world.records),
+                                                         len(world.records) - 1, 1)
 
 
 def test_a_record_changed_meanwhile_is_a_conflict_and_the_rest_applies(
