@@ -225,7 +225,17 @@ class LazyData(ScrollView, Generic[R]):
         return first - 1 <= page <= last + 1 or page == self.cursor // PAGE
 
     def _resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.count + 1)
+        """The virtual height follows the count. Assigning ``virtual_size`` lays out the
+        whole screen (~9 ms, twice per search restart: first page, then count), though the
+        list's own box never changes with its row count; so, mounted, only the scrollbars
+        are updated (Textual's ``_scroll_update``, which lays out if one appears or goes)."""
+        size = Size(self.scrollable_content_region.width, self.count + 1)
+        update = getattr(self, "_scroll_update", None)
+        if size != self.virtual_size and self.is_mounted and update is not None:
+            self.set_reactive(LazyData.virtual_size, size)
+            update(size)
+        else:
+            self.virtual_size = size
         self.refresh()
 
     def _announce(self) -> None:
