@@ -17,10 +17,15 @@ records, the real import) unless an earlier figure module already did (``ctx.sha
 process (:mod:`browser_measure`), so memory is the browsing's alone. "Drawn" means the
 whole screen's frame composed (Textual's compositor), an upper bound of what a terminal
 update costs. Nothing here asserts a time.
+
+``python -m confterm.bench.browser_figures --keep DIR [--rows N]`` measures these figures
+alone over a vault kept in DIR (built there on the first run, reused after): importing a
+million records takes minutes, these figures two, and work on the browser needs many runs.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -111,3 +116,40 @@ def figures(ctx: Any) -> list[Any]:
                note="whole process: Python, Textual, the app, SQLCipher page cache"),
     ]
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The browser figures over a kept vault (see the module), printed as the bench's table."""
+    from confterm.bench.harness import render_table, write_json
+    from confterm.bench.runner import BENCH_PASSPHRASE, BENCH_PERSON, BenchContext
+    from confterm.vault import lifecycle
+    from confterm.vault.kdf import FAST_PARAMS
+    from confterm.vault.secrets import passphrase_bytes, wipe
+
+    parser = argparse.ArgumentParser(prog="python -m confterm.bench.browser_figures")
+    parser.add_argument("--keep", type=Path, required=True, help="folder the vault stays in")
+    parser.add_argument("--rows", type=int, default=100_000, help="records, when building")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    vault = args.keep / "vault"
+    if not vault.exists():
+        args.keep.mkdir(parents=True, exist_ok=True)
+        secret = passphrase_bytes(BENCH_PASSPHRASE)
+        try:
+            created = lifecycle.create_vault(vault, BENCH_PERSON, secret, params=FAST_PARAMS,
+                                             vault_name="bench")
+            wipe(created.recovery_key)
+        finally:
+            wipe(secret)
+    ctx = BenchContext(args.rows, args.keep, vault, FAST_PARAMS, args.repeat,
+                       progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    found = figures(ctx)
+    print(render_table(found))
+    if args.json:
+        write_json(found, args.json, {"rows": ctx.shared.get("catalogue_rows")})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
