@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from confterm.errors import ConflictError, InputError
+from confterm.i18n import t
 from confterm.vault.catalogue import holds, retention_sync, search_index
 from confterm.vault.catalogue.common import diff, sql_errors
 from confterm.vault.catalogue.record_input import (
@@ -57,7 +58,7 @@ def validate(conn: Connection, record_id: int, fields: Mapping[str, Any]
     before = current(conn, record_id)
     if before["state"] != "active" and set(fields) - {"notes"}:
         raise ConflictError("records.not_active", archive_no=before["archive_no"],
-                            state=before["state"])
+                            state=t(f"catalogue.status.{before['state']}"))
     merged = {k: before[k] for k in COLUMNS}
     merged.update(fields)
     cleaned = clean(RecordInput(**{k: merged[k] for k in RecordInput.__dataclass_fields__

@@ -171,6 +171,15 @@ def _rewrite_paths(conn: Connection, location_id: int) -> None:
         " WHERE id IN (SELECT id FROM tree)", (SEPARATOR, location_id, SEPARATOR))
 
 
+def records_inside(conn: Connection, location_id: int) -> int:
+    """How many records are in this location or anywhere under it (a shelf's boxes)."""
+    row = conn.execute(
+        "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT l.id FROM locations l"
+        " JOIN sub ON l.parent_id = sub.id) SELECT coalesce(sum(record_count), 0)"
+        " FROM locations WHERE id IN (SELECT id FROM sub)", (location_id,)).fetchone()
+    return int(row[0])
+
+
 def restricted_inside(conn: Connection, location_id: int) -> int:
     """How many active records holding personal information (restricted processing) are
     in this location or anywhere under it."""
@@ -214,7 +223,7 @@ def move_location(ctx: Ctx, location_id: int, new_parent_id: int, reason: str,
         after = get(conn, location_id)
         details: dict[str, object] = {
             "before": before.path, "after": after.path, "reason": reason,
-            "records": before.record_count, "restricted": restricted}
+            "records": records_inside(conn, location_id), "restricted": restricted}
         if restricted and approver is not None:
             details.update(countersign(ctx, approver, {
                 "type": "confterm-location-move-v1", "location": location_id,

@@ -89,9 +89,10 @@ def _without_notes(values: Mapping[str, Any]) -> dict[str, Any]:
     forget, and a destroyed record's notes must not outlive it there. So audit events say
     only whether notes are present (create) or that they changed (update)."""
     out = dict(values)
-    if "notes" in out:
-        out["notes"] = {"changed": True} if isinstance(out["notes"], dict) \
-            else {"present": bool(out["notes"])}
+    for text in ("notes", "unresolved_reason"):  # free text, purged with the record
+        if text in out:
+            out[text] = {"changed": True} if isinstance(out[text], dict) \
+                else {"present": bool(out[text])}
     return out
 
 
