@@ -43,10 +43,9 @@ def _fetch(ctx: Ctx, view: str, flt: RegisterFilter, before: int | None
         return register.list_events(ctx, flt, before, PAGE), today
     if view == "loans":
         return ([] if before else register.open_loans(ctx)), today
-    if before:
-        return [], today
+    # Changes waiting are listed oldest first, so "before" is the last id already shown.
     return [replace(p, shown=change_values.describe(ctx.conn, p.fields))
-            for p in changes.pending(ctx)], today
+            for p in changes.pending(ctx, PAGE, after=before)], today
 
 
 def _day(text: str, field: str) -> date | None:

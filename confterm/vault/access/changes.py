@@ -85,13 +85,16 @@ def get(ctx: Ctx, change_id: int) -> Proposal:
     return _proposal(tuple(row))
 
 
-def pending(ctx: Ctx, limit: int = 500, batch_id: int | None = None) -> list[Proposal]:
-    """Pending proposals, oldest first; only those of one batch when ``batch_id``."""
+def pending(ctx: Ctx, limit: int = 500, batch_id: int | None = None,
+            after: int | None = None) -> list[Proposal]:
+    """Pending proposals, oldest first (keyset: ids ``after`` the last one shown); only
+    those of one batch when ``batch_id``."""
     where = " AND c.batch_id = ?" if batch_id is not None else ""
     rows = ctx.conn.execute(f"SELECT {_COLUMNS} FROM record_changes c JOIN records r"
                             f" ON r.id = c.record_id WHERE c.status = 'pending'{where}"
-                            " ORDER BY c.id LIMIT ?",
-                            (*((batch_id,) if batch_id is not None else ()), limit))
+                            " AND c.id > ? ORDER BY c.id LIMIT ?",
+                            (*((batch_id,) if batch_id is not None else ()), after or 0,
+                             limit))
     return [_proposal(tuple(r)) for r in rows]
 
 

@@ -257,3 +257,12 @@ def test_deciding_within_a_transaction_makes_every_check(world: World, open_as: 
     with pytest.raises(PermissionDenied):  # the proposer, and not an approver
         s.call(own)
     assert _levels(s, world.records[:1]) == ["internal"]
+
+
+def test_changes_waiting_page_by_key(world: World, open_as: Any) -> None:
+    """However large a batch, every proposal can be reached: the list pages by id."""
+    s = open_as(CUSTODIAN)
+    s.call(change_batch.classify, world.records, "secret", "整体复核")
+    first = s.call(changes.pending, 4)
+    rest = s.call(changes.pending, 4, None, first[-1].id)
+    assert [p.record_id for p in first + rest] == sorted(world.records)
