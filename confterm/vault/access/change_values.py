@@ -14,6 +14,7 @@ from confterm.errors import InputError
 from confterm.i18n import language, t
 from confterm.vault.access.change_apply import EDITABLE, current
 from confterm.vault.access.model import Label
+from confterm.vault.catalogue import location_tree
 from confterm.vault.session import Ctx
 from confterm.vault.store import Connection
 
@@ -55,11 +56,10 @@ def parse_value(conn: Connection, field: str, text: str) -> Any:
             raise InputError("access.unknown_client", client=raw[:60])
         return int(row[0])
     if field == "location_id":
-        row = conn.execute("SELECT id FROM locations WHERE barcode = ? OR path = ?"
-                           " ORDER BY id LIMIT 1", (raw, raw)).fetchone()
-        if row is None:
+        place = location_tree.find(conn, raw)  # the rule every screen and the CLI use
+        if place is None:
             raise InputError("access.unknown_location", location=raw[:80])
-        return int(row[0])
+        return place.id
     return raw
 
 
