@@ -39,12 +39,6 @@ _INSERT = (f"INSERT INTO records({', '.join(INSERT_COLUMNS)})"
 
 SUSPENDED_TRIGGERS = ("records_count_insert", "records_capacity_insert")
 REBUILD_AFTER = 50_000
-FTS_HASH_BYTES = 64 << 20
-"""How much new search-index data FTS5 keeps in memory before writing a segment, while
-a bulk write runs (FTS5's default is 1 MiB). Fewer, larger segments mean far less
-merging: the index's insert CPU per row fell by a third at 300,000 rows. Set in the
-bulk write's transaction and set back at finish (a rollback undoes it too)."""
-FTS_HASH_DEFAULT = 1 << 20
 _KEPT_INDEXES = (
     "sqlite_autoindex_records_1",  # archive_no UNIQUE: checks duplicates
     "records_by_reviewed",  # (reviewed_at = now, id): new rows are appended at its end
@@ -85,7 +79,6 @@ class BulkWriter:
         self._label_ids: dict[str, int] = {}
         self._triggers: list[str] = []
         self._indexes: list[str] = []
-        self._big_hash = False
         self.existing = int(conn.execute("SELECT n FROM catalogue_counters WHERE key ="
                                          " 'records'").fetchone()[0])
         self._clients_seen: set[int] = set()
@@ -111,9 +104,6 @@ class BulkWriter:
         would hold more than its capacity.
         """
         self.flush()
-        if self._big_hash:
-            self._fts_hash(FTS_HASH_DEFAULT)
-            self._big_hash = False
         for sql in self._indexes:
             self.conn.execute(sql)
         self._indexes = []
@@ -235,15 +225,8 @@ class BulkWriter:
             self.conn.executemany("INSERT OR IGNORE INTO record_labels(record_id, label_id)"
                                   " VALUES (?, ?)", self._labels)
         if self._docs:
-            if not self._big_hash:
-                self._fts_hash(FTS_HASH_BYTES)
-                self._big_hash = True
             search_index.insert_new(self.conn, self._docs)
         self._rows, self._docs, self._labels = [], [], []
-
-    def _fts_hash(self, size: int) -> None:
-        self.conn.execute("INSERT INTO record_search(record_search, rank)"
-                          " VALUES ('hashsize', ?)", (size,))
 
     @property
     def last_id(self) -> int:

@@ -10,15 +10,7 @@ from typing import Any
 
 import pytest
 
-from confterm.vault.catalogue import (
-    browse,
-    bulk,
-    clients,
-    holds,
-    importer,
-    search_index,
-    sources,
-)
+from confterm.vault.catalogue import browse, clients, holds, importer, search_index, sources
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.importing.export import write_csv
 from confterm.vault.importing.model import CatalogueRow
@@ -207,19 +199,3 @@ def test_a_destroyed_record_is_not_found_by_its_clients_name(
     assert _everywhere(cat, "鹭岛") == filled[LUDAO[0]] - {gone}
     assert set(cat.call(lambda ctx: holds.matching_ids(ctx.conn, Filters(text="鹭岛"),
                                                        TODAY))) == filled[LUDAO[0]] - {gone}
-
-
-def test_an_import_leaves_the_index_memory_setting_at_its_default(
-        cat: VaultSession, filled: dict[str, set[int]], tmp_path: Path) -> None:
-    """The bulk writer lets FTS5 buffer more while importing (bulk.FTS_HASH_BYTES); later
-    writers (one record edited) must not keep that much memory."""
-    def hashsize(ctx: Ctx) -> Any:
-        row = ctx.conn.execute("SELECT v FROM record_search_config WHERE k = 'hashsize'"
-                               ).fetchone()
-        return row[0] if row else None
-
-    assert cat.call(hashsize) in (None, bulk.FTS_HASH_DEFAULT)
-    path = tmp_path / "bad.csv"
-    write_csv(path, [replace(_rows(1, 200)[0], client_code="91350100M000100Y44")])
-    assert not cat.call(importer.import_file, path).ok
-    assert cat.call(hashsize) in (None, bulk.FTS_HASH_DEFAULT)
