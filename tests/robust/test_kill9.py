@@ -126,8 +126,10 @@ def scenario_edits(vault: Path, rng: random.Random, kills: int, tally: Tally) ->
             events = dict(session.call(lambda ctx: [
                 (int(r[0]), int(r[1])) for r in ctx.conn.execute(
                     "SELECT seq, object_id FROM audit_events WHERE action = 'robust.edit'")]))
+            # The first kill may land before the child made its table: no rows yet.
             rows = set(session.call(lambda ctx: [r[0] for r in ctx.conn.execute(
-                "SELECT n FROM robust_rows")]))
+                "SELECT n FROM robust_rows")] if ctx.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'robust_rows'").fetchone() else []))
         tally.lost.extend(f"kill {i}: seq {seq} (row {n})" for seq, n in acked.items()
                           if events.get(seq) != n or n not in rows)
     tally.acked = len(acked)
