@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from confterm.bench.harness import peak_rss_mb
 from confterm.vault.catalogue import bench as cat_bench
 from confterm.vault.catalogue import browse
 from confterm.vault.catalogue.common import local_today
@@ -36,19 +36,6 @@ def _paint(app: Any) -> None:
     """Draw every line of the screen now (what reaching the terminal costs)."""
     for _strip in app.screen._compositor.render_strips():
         pass
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries
-    ru_maxrss across exec, so a child of a large benchmark parent would report the
-    parent's peak."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _ms(start: float) -> float:
@@ -185,7 +172,7 @@ async def measure_lazy(vault: Path, name: str, passphrase: str, repeat: int) -> 
                 out["search"][group] += shown
                 out["search_counted"][group] += counted
                 out["like"][group].append(await app.session.acall(_like_ms, query))
-        out["peak_rss_mb"] = peak_mb()
+        out["peak_rss_mb"] = peak_rss_mb()
         await pilot.press("ctrl+l")
     return out
 
@@ -238,7 +225,7 @@ async def measure_datatable(vault: Path, name: str, passphrase: str, n: int,
                 _paint(app)
                 out["page_down"].append(_ms(start))
                 await asyncio.sleep(0.05)
-    out["peak_rss_mb"] = peak_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 

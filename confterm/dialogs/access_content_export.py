@@ -15,11 +15,11 @@ from pathlib import Path
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from confterm.dialogs.form import FormDialog, row, wide
+from confterm.dialogs.form import row, wide
+from confterm.dialogs.request_dialog import RequestDialog
 from confterm.errors import InputError
 from confterm.i18n import language, t
 from confterm.vault.access import content_export
-from confterm.vault.access.views import RequestDetail
 
 _SHOWN = 6  # archive numbers named in the dialog; the rest are counted
 
@@ -28,16 +28,9 @@ def default_path(request_id: int) -> str:
     return str(Path.home() / f"confterm-request-{request_id}-{date.today():%Y%m%d}.xlsx")
 
 
-class ContentExportDialog(FormDialog[int | None]):
+class ContentExportDialog(RequestDialog[int | None]):
     TITLE_KEY = "content.ui.export_title"
     OK_KEY = "content.ui.export_ok"
-
-    def __init__(self, detail: RequestDetail) -> None:
-        super().__init__()
-        self.detail = detail
-
-    def title_text(self) -> str:
-        return t(self.TITLE_KEY, request=self.detail.request.id)
 
     def fields(self) -> Iterable[Widget]:
         granted = [r.archive_no for r in self.detail.records if r.granted]

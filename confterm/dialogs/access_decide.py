@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, SelectionList, Static
 
 from confterm.dialogs.form import FormDialog, row, wide
+from confterm.dialogs.request_dialog import RequestDialog
 from confterm.dialogs.step_up import StepUpDialog
 from confterm.errors import InputError
 from confterm.i18n import t
@@ -22,20 +23,12 @@ from confterm.vault.access import change_batch, changes, decisions
 from confterm.vault.access.change_batch import Batch
 from confterm.vault.access.changes import Proposal
 from confterm.vault.access.model import OUTCOMES, clean_text
-from confterm.vault.access.views import RequestDetail
 
 
-class DecideRequestDialog(FormDialog[bool]):
+class DecideRequestDialog(RequestDialog[bool]):
     TITLE_KEY = "access.ui.decide_title"
     OK_KEY = "access.ui.decide_ok"
     DEFAULT_CSS = "DecideRequestDialog .dialog { width: 90; overflow-y: auto; }"
-
-    def __init__(self, detail: RequestDetail) -> None:
-        super().__init__()
-        self.detail = detail
-
-    def title_text(self) -> str:
-        return t(self.TITLE_KEY, request=self.detail.request.id)
 
     def fields(self) -> Iterable[Widget]:
         q = self.detail.request

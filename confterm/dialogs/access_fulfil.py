@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from confterm.dialogs.form import FormDialog, row
+from confterm.dialogs.form import row
+from confterm.dialogs.request_dialog import RequestDialog
 from confterm.errors import InputError
 from confterm.i18n import t
 from confterm.vault.access import fulfil
@@ -30,16 +31,9 @@ def _count_input(name: str, value: str = "") -> Input:
     return Input(value, id=name, compact=True, max_length=6, restrict=r"[0-9]*")
 
 
-class LendDialog(FormDialog[bool]):
+class LendDialog(RequestDialog[bool]):
     TITLE_KEY = "access.ui.lend_title"
     OK_KEY = "access.ui.lend_ok"
-
-    def __init__(self, detail: RequestDetail) -> None:
-        super().__init__()
-        self.detail = detail
-
-    def title_text(self) -> str:
-        return t(self.TITLE_KEY, request=self.detail.request.id)
 
     def fields(self) -> Iterable[Widget]:
         choices = [(f"{r.archive_no}  {r.title}", r.id) for r in self.detail.lendable]
@@ -66,13 +60,12 @@ class LendDialog(FormDialog[bool]):
         self.dismiss(True)
 
 
-class ReturnDialog(FormDialog[bool]):
+class ReturnDialog(RequestDialog[bool]):
     TITLE_KEY = "access.ui.return_title"
     OK_KEY = "access.ui.return_ok"
 
     def __init__(self, detail: RequestDetail, loan_id: int | None = None) -> None:
-        super().__init__()
-        self.detail = detail
+        super().__init__(detail)
         self.loan_id = loan_id
 
     def fields(self) -> Iterable[Widget]:
@@ -103,13 +96,9 @@ class ReturnDialog(FormDialog[bool]):
         self.dismiss(True)
 
 
-class CopiesDialog(FormDialog[bool]):
+class CopiesDialog(RequestDialog[bool]):
     TITLE_KEY = "access.ui.copies_title"
     OK_KEY = "access.ui.copies_ok"
-
-    def __init__(self, detail: RequestDetail) -> None:
-        super().__init__()
-        self.detail = detail
 
     def fields(self) -> Iterable[Widget]:
         choices = [(f"{r.archive_no}  {r.title}", r.id) for r in self.detail.records
