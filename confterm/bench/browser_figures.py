@@ -121,10 +121,8 @@ def figures(ctx: Any) -> list[Any]:
 def main(argv: list[str] | None = None) -> int:
     """The browser figures over a kept vault (see the module), printed as the bench's table."""
     from confterm.bench.harness import render_table, write_json
-    from confterm.bench.runner import BENCH_PASSPHRASE, BENCH_PERSON, BenchContext
-    from confterm.vault import lifecycle
+    from confterm.bench.runner import BenchContext, create_bench_vault
     from confterm.vault.kdf import FAST_PARAMS
-    from confterm.vault.secrets import passphrase_bytes, wipe
 
     parser = argparse.ArgumentParser(prog="python -m confterm.bench.browser_figures")
     parser.add_argument("--keep", type=Path, required=True, help="folder the vault stays in")
@@ -135,13 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     vault = args.keep / "vault"
     if not vault.exists():
         args.keep.mkdir(parents=True, exist_ok=True)
-        secret = passphrase_bytes(BENCH_PASSPHRASE)
-        try:
-            created = lifecycle.create_vault(vault, BENCH_PERSON, secret, params=FAST_PARAMS,
-                                             vault_name="bench")
-            wipe(created.recovery_key)
-        finally:
-            wipe(secret)
+        create_bench_vault(vault)
     ctx = BenchContext(args.rows, args.keep, vault, FAST_PARAMS, args.repeat,
                        progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     found = figures(ctx)

@@ -88,6 +88,17 @@ def temporary_workdir(parent: Path | None = None) -> Iterator[Path]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def create_bench_vault(vault: Path) -> None:
+    """The benchmark's vault: one person with the bench passphrase, the demo KDF floor."""
+    secret = passphrase_bytes(BENCH_PASSPHRASE)
+    try:
+        created = lifecycle.create_vault(vault, BENCH_PERSON, secret, params=FAST_PARAMS,
+                                         vault_name="bench")
+        wipe(created.recovery_key)
+    finally:
+        wipe(secret)
+
+
 def run(rows: int, *, modules: list[str] | None = None, repeat: int = 7, quick: bool = False,
         progress: Callable[[str], None] | None = None, parent: Path | None = None,
         failures: list[str] | None = None) -> list[Figure]:
@@ -100,13 +111,7 @@ def run(rows: int, *, modules: list[str] | None = None, repeat: int = 7, quick: 
     with temporary_workdir(parent) as workdir:
         vault = workdir / "vault"
         say(f"creating a temporary vault in {workdir}")
-        secret = passphrase_bytes(BENCH_PASSPHRASE)
-        try:
-            created = lifecycle.create_vault(vault, BENCH_PERSON, secret, params=FAST_PARAMS,
-                                             vault_name="bench")
-            wipe(created.recovery_key)
-        finally:
-            wipe(secret)
+        create_bench_vault(vault)
         ctx = BenchContext(rows, workdir, vault, FAST_PARAMS, repeat, quick, say)
         for name in modules or FIGURE_MODULES:
             short = name.rsplit(".", 1)[-1]
