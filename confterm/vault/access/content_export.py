@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils.exceptions import IllegalCharacterError
 
 from confterm.errors import InputError
 from confterm.i18n import t
 from confterm.vault import people
 from confterm.vault.access import content
 from confterm.vault.catalogue.importer import file_digest
-from confterm.vault.importing.sources import FORMULA_START
+from confterm.vault.importing.export import csv_text, xlsx_cells
 from confterm.vault.session import Ctx
 
 FORMATS = ("csv", "xlsx")
@@ -64,18 +62,13 @@ def _header(lang: str) -> list[str]:
     return [content.field_label(f, lang) for f in content.FIELDS]
 
 
-def _csv_text(value: str) -> str:
-    """A cell Excel would run as a formula gets a leading ' (as the catalogue export)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def write_csv(path: Path, rows: Sequence[content.ContentRow], lang: str) -> None:
     try:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(_header(lang))
             for row in rows:
-                writer.writerow([_csv_text(c) for c in row.cells()])
+                writer.writerow([csv_text(c) for c in row.cells()])
     except OSError as err:
         raise InputError("content.cannot_write", file=str(path),
                          error=err.strerror or str(err)) from None
@@ -85,14 +78,9 @@ def write_xlsx(path: Path, rows: Sequence[content.ContentRow], lang: str) -> Non
     book = Workbook(write_only=True)
     sheet = book.create_sheet(t("content.sheet", lang))
     for number, cells in enumerate([_header(lang), *(r.cells() for r in rows)], start=1):
-        out = []
-        for value in cells:
-            try:
-                cell = WriteOnlyCell(sheet, value=value)
-            except IllegalCharacterError:
-                raise InputError("content.illegal_char", file=path.name, row=number) from None
-            cell.data_type = "s"  # text, never a formula, whatever it starts with
-            out.append(cell)
+        out = xlsx_cells(sheet, cells)
+        if out is None:
+            raise InputError("content.illegal_char", file=path.name, row=number)
         sheet.append(out)
     try:
         book.save(str(path))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -86,7 +87,7 @@ def write_csv(path: Path | str, rows: Iterable[CatalogueRow], lang: str = "zh_CN
         with Path(path).open("w", encoding=encoding, newline="") as handle:
             writer = csv.writer(handle)
             for count, cells in enumerate(_rows(rows, lang, rules)):  # noqa: B007
-                writer.writerow([_csv_text(c) for c in cells])
+                writer.writerow([csv_text(c) for c in cells])
     except UnicodeEncodeError as err:
         raise InputError("import.export_unencodable", file=str(path), encoding=encoding,
                          char=err.object[err.start:err.end], row=count + 1) from None
@@ -96,10 +97,26 @@ def write_csv(path: Path | str, rows: Iterable[CatalogueRow], lang: str = "zh_CN
     return count
 
 
-def _csv_text(value: str | int) -> str:
+def csv_text(value: str | int) -> str:
+    """A cell Excel would run as a formula gets a leading ' (every CSV confterm writes)."""
     if isinstance(value, int):
         return str(value)
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def xlsx_cells(sheet: Any, values: Iterable[object]) -> list[WriteOnlyCell] | None:
+    """One sheet row; text is stored as text, never as a formula whatever it starts with.
+    None when a value holds a character XLSX cannot store (the caller names file and row)."""
+    out = []
+    for value in values:
+        try:
+            cell = WriteOnlyCell(sheet, value=value)
+        except IllegalCharacterError:
+            return None
+        if isinstance(value, str):
+            cell.data_type = "s"
+        out.append(cell)
+    return out
 
 
 def write_xlsx(path: Path | str, rows: Iterable[CatalogueRow], lang: str = "zh_CN",
@@ -109,16 +126,9 @@ def write_xlsx(path: Path | str, rows: Iterable[CatalogueRow], lang: str = "zh_C
     sheet = book.create_sheet("catalogue" if lang != "zh_CN" else "档案目录")
     count = -1
     for count, cells in enumerate(_rows(rows, lang, rules)):
-        out = []
-        for value in cells:
-            try:
-                cell = WriteOnlyCell(sheet, value=value)
-            except IllegalCharacterError:
-                raise InputError("import.export_illegal_char", file=str(path),
-                                 row=count + 1) from None
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            out.append(cell)
+        out = xlsx_cells(sheet, cells)
+        if out is None:
+            raise InputError("import.export_illegal_char", file=str(path), row=count + 1)
         sheet.append(out)
     try:
         book.save(str(path))
