@@ -90,11 +90,10 @@ class DecideChangeDialog(FormDialog[bool]):
     OK_KEY = "access.ui.decide_ok"
     DEFAULT_CSS = "DecideChangeDialog .dialog { width: 90; }"
 
-    def __init__(self, proposal: Proposal, shown: str, batch: Batch | None = None,
+    def __init__(self, proposal: Proposal, batch: Batch | None = None,
                  lines: list[tuple[str, int, bool]] | None = None) -> None:
         super().__init__()
         self.proposal = proposal
-        self.shown = shown
         self.whole = batch if batch is not None and batch.pending > 1 else None
         self.lines = lines or []
 
@@ -103,7 +102,7 @@ class DecideChangeDialog(FormDialog[bool]):
 
     def fields(self) -> Iterable[Widget]:
         p = self.proposal
-        summary = t("access.ui.change_summary", changes=self.shown, reason=p.reason,
+        summary = t("access.ui.change_summary", changes=p.shown, reason=p.reason,
                     proposer=p.proposed_by)
         box = Static(summary, id="change-summary")
         yield from wide(box)

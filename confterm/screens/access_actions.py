@@ -17,7 +17,6 @@ from confterm.dialogs.access_request import RegisterRequestDialog
 from confterm.dialogs.access_reveal import RevealDialog
 from confterm.dialogs.confirm import ConfirmDialog
 from confterm.i18n import t
-from confterm.screens import access_rows as rows
 from confterm.vault.access import change_batch, fulfil, reveal, views
 
 
@@ -58,9 +57,7 @@ class AccessActions:
                 if proposal.batch_id is not None:
                     batch = await self.service(change_batch.get_batch, proposal.batch_id)
                     lines = await self.service(change_batch.summary, proposal.batch_id)
-                await self._dialog(DecideChangeDialog(
-                    proposal, proposal.shown or rows.change_text(proposal.fields), batch,
-                    lines))
+                await self._dialog(DecideChangeDialog(proposal, batch, lines))
             return
         detail = await self._current_detail()
         if detail is not None:

@@ -82,19 +82,10 @@ def loan_cells(loan: Loan, today: date) -> tuple[Any, ...]:
             loan.due_on, str(loan.books_out), loan_state(loan, today))
 
 
-def change_text(fields: dict[str, dict[str, Any]]) -> str:
-    return "; ".join(f"{t(f'access.record_field.{k}')}: {_v(v.get('before'))} → "
-                     f"{_v(v.get('after'))}" for k, v in fields.items())
-
-
-def _v(value: Any) -> str:
-    return "—" if value is None or value == "" else str(value)
-
-
 def change_cells(p: Proposal) -> tuple[Any, ...]:
     number = str(p.id) if p.batch_id is None else t("access.ui.change_in_batch", change=p.id,
                                                      batch=p.batch_id)
-    return (number, p.archive_no, p.shown or change_text(p.fields), p.reason, p.proposed_by,
+    return (number, p.archive_no, p.shown, p.reason, p.proposed_by,
             local_time(p.proposed_at), t(f"access.ui.change_status.{p.status}"))
 
 
