@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 
 from confterm.errors import ConftermError, InputError
 from confterm.i18n import t
-from confterm.screens.base import ConftermDialog
+from confterm.screens.base import ConftermDialog, when_composed
 from confterm.vault.catalogue import importer
 from confterm.vault.catalogue.importer import ImportResult
 
@@ -174,6 +174,7 @@ class ImportDialog(ConftermDialog[int | None]):
         """Called on the database thread: only stores the numbers (read by a UI timer)."""
         self.progress = (done, total)
 
+    @when_composed
     def _show_progress(self) -> None:
         if not self.busy:
             return

@@ -18,6 +18,7 @@ from textual.widgets import Input, ProgressBar
 from confterm.dialogs.form import FormDialog, row, wide
 from confterm.errors import InputError
 from confterm.i18n import t
+from confterm.screens.base import when_composed
 from confterm.unlocking import in_thread
 from confterm.vault import backup
 
@@ -48,6 +49,7 @@ class BackupWriteDialog(FormDialog[str]):
         """Called on worker and database threads: store only (the timer draws it)."""
         self.progress = (stage, done, total)
 
+    @when_composed
     def _show_progress(self) -> None:
         if not self.running:
             return

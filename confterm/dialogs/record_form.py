@@ -27,6 +27,7 @@ from confterm.dialogs import record_form_data as data
 from confterm.dialogs.archive_change import LabelsDialog
 from confterm.dialogs.form import FormDialog, row
 from confterm.i18n import t
+from confterm.screens.base import when_composed
 from confterm.vault.access.changes import EditOutcome
 from confterm.vault.catalogue.record_input import MEDIA
 
@@ -165,6 +166,7 @@ class RecordForm(FormDialog[int | EditOutcome | None]):
             self._client_timer.stop()
         self._client_timer = self.set_timer(0.15, self._find_client)
 
+    @when_composed
     def _find_client(self) -> None:
         async def run() -> None:
             text = self.query_one("#rf-client_id", Input).value.strip()

@@ -25,7 +25,7 @@ from confterm.dialogs.archive_scope import Scope
 from confterm.dialogs.client_form import ClientForm
 from confterm.i18n import t
 from confterm.screens.archive_common import ViewsMixin, tabs
-from confterm.screens.base import ConftermScreen
+from confterm.screens.base import ConftermScreen, when_composed
 from confterm.vault.catalogue.clients import Client
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.sources import ClientSource
@@ -131,6 +131,7 @@ class ClientsScreen(ViewsMixin, ConftermScreen):
             self._timer.stop()
         self._timer = self.set_timer(0.12, self._search)
 
+    @when_composed
     def _search(self) -> None:
         """Restart the list for what is typed; the focus stays in the search box."""
         self.run_worker(self.clients.reset(ClientSource(self.text)), group="clients-search",

@@ -29,7 +29,7 @@ from confterm.dialogs.archive_scope import Scope
 from confterm.dialogs.location_form import DeleteLocationDialog, LocationDialog
 from confterm.i18n import t
 from confterm.screens.archive_common import ViewsMixin, tabs
-from confterm.screens.base import ConftermScreen
+from confterm.screens.base import ConftermScreen, when_composed
 from confterm.vault.catalogue import location_tree, locations
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.locations import Location
@@ -176,6 +176,7 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
         if event.node.data is not None:  # not the hidden root of a tree being rebuilt
             self._pick(event.node.data)
 
+    @when_composed
     def _show_place(self) -> None:
         place = self.place
         info = self.query_one("#places-info", Static)

@@ -23,11 +23,12 @@ from confterm.commands import Command, declare
 from confterm.dialogs.backup_verify import BackupVerifyDialog
 from confterm.dialogs.backup_write import BackupWriteDialog
 from confterm.i18n import t
-from confterm.screens.base import ConftermScreen
+from confterm.screens.base import ConftermScreen, when_composed
 from confterm.unlocking import in_thread
 from confterm.vault import backup_register, check
 from confterm.vault.backup_register import BackupWarning, RegisteredBackup
 from confterm.vault.session import Ctx
+from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
 ROLES = ("administrator", "custodian")
@@ -88,13 +89,11 @@ class BackupScreen(ConftermScreen):
 
     async def reload(self) -> None:
         self.backups, warning = await self.service(_load)
-        table = self.query_one("#backup-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(t(f"backup_ui.col.{c}") for c in COLUMNS))
-        for b in self.backups:
-            table.add_row(b.label, b.kept_at or "—", b.created_at[:19].replace("T", " "),
-                          b.created_by, (b.verified_at or t("backup_ui.never"))[:19]
-                          .replace("T", " "), key=b.backup_id)
+        refill(self.query_one("#backup-table", DataTable),
+               [t(f"backup_ui.col.{c}") for c in COLUMNS],
+               [(b.label, b.kept_at or "—", b.created_at[:19].replace("T", " "), b.created_by,
+                 (b.verified_at or t("backup_ui.never"))[:19].replace("T", " "))
+                for b in self.backups], keys=[b.backup_id for b in self.backups])
         self.query_one("#backup-warning", Static).update(
             t(warning.key, **warning.params) if warning else
             t("backup_ui.count", count=len(self.backups)))
@@ -127,6 +126,7 @@ class BackupScreen(ConftermScreen):
         if name == "check":
             self.check_progress = (done, total)
 
+    @when_composed
     def _show_check_progress(self) -> None:
         if not self.checking:
             return

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from textual import events, on
@@ -24,6 +26,22 @@ from confterm.vault.session import VaultSession
 from confterm.widgets.too_small import TooSmall
 
 R = TypeVar("R")
+RECOMPOSE_RETRY = 0.05  # seconds before a timer's callback tries again on a rebuilt screen
+
+
+def when_composed(method: Callable[..., None]) -> Callable[..., None]:
+    """For a callback a timer calls on a screen: while a language switch rebuilds the
+    screen its widgets are briefly gone, so the call waits until they are back instead of
+    failing to find them (which would end the app)."""
+
+    @functools.wraps(method)
+    def guarded(self: Any, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "recomposing", False):
+            self.set_timer(RECOMPOSE_RETRY, lambda: guarded(self, *args, **kwargs))
+            return
+        method(self, *args, **kwargs)
+
+    return guarded
 
 
 class CommandsMixin:
@@ -33,6 +51,7 @@ class CommandsMixin:
     HELP_KEY: ClassVar[str] = ""  # catalogue key explaining the screen
     DATA: ClassVar[bool] = True  # a screen showing vault data (ANY-scoped commands apply)
     loaded = False  # set once ``reload`` has finished (tests and the benchmark wait for it)
+    recomposing = False  # true while a language switch rebuilds the widgets
 
     def install_commands(self) -> None:
         node: Any = self
@@ -51,8 +70,13 @@ class CommandsMixin:
     async def refresh_language(self) -> None:
         node: Any = self
         self.install_commands()
-        await node.recompose()
-        await node.mount(TooSmall())
+        node.workers.cancel_group(node, "reload")  # it would look for the widgets going away
+        self.recomposing = True
+        try:
+            await node.recompose()
+            await node.mount(TooSmall())
+        finally:
+            self.recomposing = False
         node.refresh_bindings()
         self.start_reload()
 

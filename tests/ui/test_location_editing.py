@@ -5,6 +5,7 @@ cannot change anything."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -207,3 +208,30 @@ async def test_switching_language_keeps_the_highlighted_place(
         await pilot.pause(0.3)
         assert screen.place is not None and screen.place.id == seeded.box1
         assert screen.places.cursor_node.data.id == seeded.box1
+
+
+
+async def test_switching_language_while_a_place_is_being_shown_does_not_end_the_app(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    """Moving in the tree shows the place a moment later; a language switch in that moment
+    rebuilds the screen, and the place must still be shown once the widgets are back."""
+    path, seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_locations(pilot)
+        await step_into(pilot, screen, 3)
+        await wait_for(pilot, lambda: screen.place is not None and screen.place.id == seeded.box1)
+        mount_all = screen.mount_all
+
+        async def slow_mount_all(*args: Any, **kwargs: Any) -> Any:
+            await asyncio.sleep(0.3)  # a loaded machine: the old widgets are gone, no new yet
+            return await mount_all(*args, **kwargs)
+
+        screen.mount_all = slow_mount_all
+        screen.loaded = False
+        await pilot.press("down", "f2")  # the place is due to show while the screen rebuilds
+        await wait_for(pilot, lambda: screen.loaded and "档案盒" in screen_text(app))
+        await pilot.pause(0.3)
+        assert app.is_running and app.screen is screen
+        assert screen.place is not None and screen.place.id != seeded.box1
+        assert screen.place.path in screen_text(app)
