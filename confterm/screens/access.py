@@ -28,6 +28,7 @@ from confterm.vault.access import change_values, changes, register, views
 from confterm.vault.access.model import local_day
 from confterm.vault.access.register import FILTER_STATUSES, RegisterFilter
 from confterm.vault.session import Ctx
+from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
 PAGE = 100
@@ -106,15 +107,9 @@ class AccessScreen(AccessActions, ConftermScreen):
         found, self.today = await self.service(_fetch, self.view, self.filter, None)
         self.rows, self.exhausted = list(found), len(found) < PAGE
         table = self.query_one("#access-table", DataTable)
-        table.clear(columns=True)
-        # Widths from this page's cells: a cleared table re-used for another view does not
-        # always grow its auto-width columns again (seen with Textual 8.2).
-        cells = [self._cells(item) for item in found]
-        for i, header in enumerate(rows.headers(self.view)):
-            width = max([rows.cell_width(header), *(rows.cell_width(c[i]) for c in cells)])
-            table.add_column(header, width=min(width, rows.MAX_WIDTH))
-        for row in cells:
-            table.add_row(*row)
+        # Widths from the first page's cells; later pages keep them.
+        refill(table, rows.headers(self.view), [self._cells(item) for item in found],
+               max_width=rows.MAX_WIDTH)
         table.focus()
         await self._show_detail()
 

@@ -12,11 +12,12 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from confterm.commands import Command, declare
 from confterm.i18n import catalogue, t
-from confterm.screens.access_rows import cell_width, local_time
+from confterm.screens.access_rows import local_time
 from confterm.screens.base import ConftermScreen
 from confterm.vault.access import history, records_view, register
 from confterm.vault.access.change_values import readable
 from confterm.vault.session import Ctx
+from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
 
@@ -71,18 +72,13 @@ class RecordHistoryScreen(ConftermScreen):
 
     async def reload(self) -> None:
         table = self.query_one("#history-table", DataTable)
-        table.clear(columns=True)
         headers = [t(f"access.ui.col.{c}") for c in (
             "at", "actor", "what", "changes", "reason", "approver", "state")]
         found: Any = await self.service(_load, self.archive_no) if self.archive_no \
             else ([], "")
         self.entries, title = found
-        for i, header in enumerate(headers):  # sized from the cells (see AccessScreen)
-            width = max([cell_width(header), *(cell_width(e[i]) for e in self.entries)])
-            table.add_column(header, width=min(width, 60))
         self.query_one("#history-title", Static).update(title)
-        for entry in self.entries:
-            table.add_row(*entry)
+        refill(table, headers, self.entries)
         if self.archive_no:
             table.focus()
         else:

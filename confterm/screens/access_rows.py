@@ -32,11 +32,6 @@ _STATUS_STYLE = {"pending": "yellow", "approved": "green", "partial": "green",
 MAX_WIDTH = 40
 
 
-def cell_width(cell: Any) -> int:
-    """Terminal cells a value takes (Chinese characters are two wide)."""
-    return cell.cell_len if isinstance(cell, Text) else Text(str(cell)).cell_len
-
-
 def local_time(utc_text: str | None) -> str:
     """'2026-03-10T02:00:00.000000Z' -> '2026-03-10 10:00' on a workstation in China."""
     if not utc_text:

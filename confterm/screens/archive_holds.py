@@ -28,6 +28,7 @@ from confterm.vault.catalogue import holds
 from confterm.vault.catalogue.holds import Hold
 from confterm.vault.session import Ctx
 from confterm.widgets.cells import fit
+from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
 
@@ -103,14 +104,12 @@ class HoldsScreen(ViewsMixin, ConftermScreen):
     async def reload(self) -> None:
         self.found = await self.service(_list, not self.show_released)
         table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(t(f"archive.hold_col.{c}") for c in
-                            ("id", "reason", "owner", "scope", "records", "started", "state")))
-        for h in self.found:
-            table.add_row(str(h.id), fit(h.reason, 30).rstrip(), fit(h.owner, 20).rstrip(),
-                          t(f"archive.hold_scope.{h.scope}"),
-                          f"{h.records:,}", h.started_at[:10],
-                          t("archive.hold_active") if h.active else t("archive.hold_released"))
+        refill(table, [t(f"archive.hold_col.{c}") for c in
+                       ("id", "reason", "owner", "scope", "records", "started", "state")],
+               [(str(h.id), fit(h.reason, 30).rstrip(), fit(h.owner, 20).rstrip(),
+                 t(f"archive.hold_scope.{h.scope}"), f"{h.records:,}", h.started_at[:10],
+                 t("archive.hold_active") if h.active else t("archive.hold_released"))
+                for h in self.found])
         table.focus()
         self._detail()
         if not self.found:

@@ -24,6 +24,7 @@ from confterm.vault.catalogue import classify, rules, rules_admin
 from confterm.vault.catalogue.classify import Level
 from confterm.vault.retention_rules import RetentionRule
 from confterm.vault.session import Ctx
+from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
 ROLES = ("administrator", "custodian", "auditor")
@@ -89,23 +90,21 @@ class CatalogueRulesScreen(ConftermScreen):
         self.rules, self.levels, usage, self.review_days = await self.service(_load)
         table = self.query_one("#rules-table", DataTable)
         cursor = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns(*(t(f"rules.col.{c}") for c in RULE_COLUMNS))
-        for rule, version in self.rules:
-            table.add_row(rule.category, _short(rule.name(), NAME_WIDTH), rule.period_text(),
-                          t(f"rules.counted_from.{rule.counted_from}"),
-                          t("rules.yes") if rule.firm_rule else "", str(version),
-                          _short(rule.basis(), BASIS_WIDTH), key=rule.category)
+        refill(table, [t(f"rules.col.{c}") for c in RULE_COLUMNS],
+               [(rule.category, _short(rule.name(), NAME_WIDTH), rule.period_text(),
+                 t(f"rules.counted_from.{rule.counted_from}"),
+                 t("rules.yes") if rule.firm_rule else "", str(version),
+                 _short(rule.basis(), BASIS_WIDTH)) for rule, version in self.rules],
+               keys=[rule.category for rule, _ in self.rules])
         if self.rules:
             table.move_cursor(row=min(cursor or 0, len(self.rules) - 1))
         levels = self.query_one("#levels-table", DataTable)
         cursor = levels.cursor_row
-        levels.clear(columns=True)
-        levels.add_columns(*(t(f"rules.col.{c}") for c in LEVEL_COLUMNS))
-        for level in self.levels:
-            levels.add_row(str(level.rank), level.code, level.name_zh, level.name_en,
-                           t("rules.yes") if level.builtin else "",
-                           f"{usage.get(level.code, 0):,}", str(level.version), key=level.code)
+        refill(levels, [t(f"rules.col.{c}") for c in LEVEL_COLUMNS],
+               [(str(level.rank), level.code, level.name_zh, level.name_en,
+                 t("rules.yes") if level.builtin else "", f"{usage.get(level.code, 0):,}",
+                 str(level.version)) for level in self.levels],
+               keys=[level.code for level in self.levels])
         if self.levels:
             levels.move_cursor(row=min(cursor or 0, len(self.levels) - 1))
         self.query_one("#rules-review", Static).update(

@@ -26,6 +26,7 @@ from confterm.screens import destruction_rows as rows
 from confterm.screens.base import ConftermScreen
 from confterm.screens.destruction_flow import FlowMixin
 from confterm.vault.destruction import eligibility, sessions
+from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
 VIEWS = ("eligible", "appraisal", "register", "session", "history")
@@ -84,11 +85,11 @@ class DestructionScreen(FlowMixin, ConftermScreen):
         label = t(f"destruction.ui.view.{self.view}")
         self.query_one("#d-header", Static).update(f"[b]{label}[/b]  {self.data.header}")
         table = self.query_one("#d-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns(" ", *self.data.columns)
-        for n, (key, cells) in enumerate(zip(self.data.keys, self.data.rows, strict=True)):
-            mark = "●" if key in self.marked and self.view == "eligible" else " "
-            table.add_row(mark, *cells, key=str(n))
+        marking = self.view == "eligible"
+        refill(table, [" ", *self.data.columns],
+               [("●" if marking and key in self.marked else " ", *cells)
+                for key, cells in zip(self.data.keys, self.data.rows, strict=True)],
+               keys=[str(n) for n in range(len(self.data.rows))])
         if self.view not in ("eligible", "appraisal"):
             self.query_one("#d-detail", Static).update("")
         live = self.view == "session" and self.data.live

@@ -20,6 +20,7 @@ from confterm.unlocking import in_thread
 from confterm.vault import lifecycle, people, settings
 from confterm.vault.people import Person
 from confterm.vault.session import Ctx
+from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar, roles_text
 
 
@@ -44,15 +45,13 @@ class PeopleScreen(ConftermScreen):
 
     async def reload(self) -> None:
         self.people, self.idle_setting = await self.service(_load)
-        table = self.query_one("#people-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(t(f"ui.people.col_{c}") for c in
-                            ("name", "roles", "language", "state", "enrolled")))
-        for p in self.people:
-            state = t("ui.people.active") if p.active else t("ui.people.disabled",
-                                                               date=(p.disabled_at or "")[:10])
-            table.add_row(p.name, roles_text(p.roles), t(f"ui.lang.{p.lang}") if p.lang else "",
-                          state, p.created_at[:10], key=p.name)
+        refill(self.query_one("#people-table", DataTable),
+               [t(f"ui.people.col_{c}") for c in
+                ("name", "roles", "language", "state", "enrolled")],
+               [(p.name, roles_text(p.roles), t(f"ui.lang.{p.lang}") if p.lang else "",
+                 t("ui.people.active") if p.active else
+                 t("ui.people.disabled", date=(p.disabled_at or "")[:10]), p.created_at[:10])
+                for p in self.people], keys=[p.name for p in self.people])
         app: Any = self.app
         override = app.idle_override
         line = t("ui.people.idle", seconds=self.idle_setting)

@@ -17,6 +17,7 @@ from confterm.errors import ConftermError
 from confterm.i18n import t
 from confterm.screens.base import ConftermScreen
 from confterm.vault.reporting import issued
+from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
 
@@ -77,13 +78,11 @@ class VerifyCodeScreen(ConftermScreen):
 
     async def reload(self) -> None:
         rows = await self.service(issued.recent, 50)
-        table = self.query_one("#rv-recent", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(t(f"reporting.ui.v.col.{c}") for c in
-                            ("code", "report", "kind", "at", "by")))
         self.codes = [r[0] for r in rows]
-        for code, report_id, kind, at, by in rows:
-            table.add_row(code, report_id, t(f"reporting.kind.{kind}"), at[:16], by)
+        refill(self.query_one("#rv-recent", DataTable),
+               [t(f"reporting.ui.v.col.{c}") for c in ("code", "report", "kind", "at", "by")],
+               [(code, report_id, t(f"reporting.kind.{kind}"), at[:16], by)
+                for code, report_id, kind, at, by in rows])
         if self.found is not None:
             self.query_one("#rv-text", Static).update(describe(self.found))
         self.query_one("#rv-code", Input).focus()
