@@ -79,6 +79,7 @@ class BulkWriter:
         self._label_ids: dict[str, int] = {}
         self._triggers: list[str] = []
         self._indexes: list[str] = []
+        self._hash: int | None = None  # record_search's hashsize before this bulk insert
         self.existing = int(conn.execute("SELECT n FROM catalogue_counters WHERE key ="
                                          " 'records'").fetchone()[0])
         self._clients_seen: set[int] = set()
@@ -94,6 +95,7 @@ class BulkWriter:
             SUSPENDED_TRIGGERS)]
         for name in SUSPENDED_TRIGGERS:
             self.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        self._hash = search_index.set_hash(self.conn, search_index.BULK_HASH_BYTES)
         if self.expected >= max(REBUILD_AFTER, self.existing):
             self._drop_indexes()
 
@@ -104,9 +106,10 @@ class BulkWriter:
         would hold more than its capacity.
         """
         self.flush()
-        for sql in self._indexes:
-            self.conn.execute(sql)
-        self._indexes = []
+        self._recreate_indexes()
+        if self._hash is not None:
+            search_index.set_hash(self.conn, self._hash)
+            self._hash = None
         if not self._triggers:
             return
         span = {"a": self.first_id, "b": self.last_id}
@@ -203,6 +206,11 @@ class BulkWriter:
         for name, _sql in rows:
             if name not in _KEPT_INDEXES:
                 self.conn.execute(f'DROP INDEX "{name}"')
+
+    def _recreate_indexes(self) -> None:
+        for sql in self._indexes:
+            self.conn.execute(sql)
+        self._indexes = []
 
     def _count(self, rows: list[tuple[Any, ...]]) -> None:
         """What the suspended insert trigger would have counted, applied at finish."""

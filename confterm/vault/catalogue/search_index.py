@@ -69,6 +69,26 @@ def index(conn: Connection, rows: Iterable[tuple[int, str, str, int]],
     conn.executemany("INSERT INTO record_search(rowid, terms) VALUES (?, ?)", docs)
 
 
+BULK_HASH_BYTES = 32 << 20
+"""FTS5 keeps new tokens in memory up to its ``hashsize`` (1 MiB by default) before it
+writes them out as a segment, and merges segments as they pile up. A bulk insert with a
+32 MiB hash writes fewer, larger segments and merges less: inserting 1,000,000 records'
+documents took 13.2 µs each with the default and 10.5 µs with this (one run of each, a
+quiet machine). Set for a bulk insert only; a person's single edits keep the default."""
+
+
+DEFAULT_HASH_BYTES = 1 << 20  # FTS5's own default
+
+
+def set_hash(conn: Connection, size: int) -> int:
+    """Set ``record_search``'s hashsize; return the size it had. Part of the caller's
+    transaction (a rollback restores it)."""
+    row = conn.execute("SELECT v FROM record_search_config WHERE k = 'hashsize'").fetchone()
+    conn.execute("INSERT INTO record_search(record_search, rank) VALUES ('hashsize', ?)",
+                 (size,))
+    return DEFAULT_HASH_BYTES if row is None else int(row[0])
+
+
 def insert_new(conn: Connection, docs: Iterable[tuple[int, str]]) -> None:
     """Bulk path for records just created (nothing to replace): (id, record_part)."""
     conn.executemany("INSERT INTO record_search(rowid, terms) VALUES (?, ?)", docs)
