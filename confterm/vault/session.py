@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -92,6 +93,14 @@ class VaultLock:
             self.fd = None
 
 
+CANCEL_CHECK_STEPS = 5000
+"""SQLite virtual-machine steps between two looks at a cancellable read's flag (~0.1 ms)."""
+
+
+class Cancelled(Exception):
+    """A cancellable read stopped because a newer request superseded it (not an error)."""
+
+
 class VaultSession:
     """Holds the keys while unlocked; ``close`` wipes them and closes the database."""
 
@@ -132,6 +141,33 @@ class VaultSession:
         if self.closed:
             raise InputError("vault.locked")
         return self._executor.submit(self._run, fn, *args, **kwargs).result()
+
+    async def acall_cancellable(self, cancel: threading.Event, fn: Callable[..., T],
+                                *args: Any) -> T:
+        """``acall`` for a read that a newer request can make useless (the count of a
+        search the person has typed past): once ``cancel`` is set, the statement stops
+        within a few thousand SQLite steps and :class:`Cancelled` is raised, so it never
+        holds the database thread in front of the newer request. Reads only: a write
+        stopped half-way would roll back its transaction."""
+        if self.closed:
+            raise InputError("vault.locked")
+        future = self._executor.submit(self._run_cancellable, cancel, fn, *args)
+        return await asyncio.wrap_future(future)
+
+    def _run_cancellable(self, cancel: threading.Event, fn: Callable[..., T],
+                         *args: Any) -> T:
+        conn = self._conn
+        if cancel.is_set() or conn is None:
+            raise Cancelled()
+        conn.set_progress_handler(cancel.is_set, CANCEL_CHECK_STEPS)
+        try:
+            return self._run(fn, *args)
+        except Exception:
+            if cancel.is_set():
+                raise Cancelled() from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
     async def acall(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Same as ``call`` but awaited: the event loop never blocks on the database."""

@@ -13,6 +13,7 @@ the cyclic collector waits (:mod:`confterm.widgets.frame_gc`).
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
@@ -22,6 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 
 from confterm.paging import PAGE, Chunk, PageCache, Source
+from confterm.vault.session import Cancelled
 from confterm.widgets import frame_gc
 
 R = TypeVar("R")
@@ -70,6 +72,7 @@ class LazyData(ScrollView, Generic[R]):
         self._busy = False
         self.first_page_at = 0.0  # perf_counter when the last reset's first page arrived
         self.count_seconds = 0.0  # how long the last reset's count took
+        self._count_cancel = threading.Event()  # set: the running count is no longer wanted
 
     # ---- data -----------------------------------------------------------------------
 
@@ -108,6 +111,7 @@ class LazyData(ScrollView, Generic[R]):
         database thread in front of the next keystroke's first page."""
         self._generation += 1
         generation = self._generation
+        self._count_cancel.set()
         cache = self.cache
         cache.clear(source)
         self._wanted, self.cursor, self.counted, self.count_seconds = set(), 0, False, 0.0
@@ -136,10 +140,11 @@ class LazyData(ScrollView, Generic[R]):
                 if generation != self._generation:
                     return
             started = time.perf_counter()
-            count, exact = await self._call(source.count)
+            found = await self._count(source)
             self.count_seconds = time.perf_counter() - started
-            if generation != self._generation:
+            if found is None or generation != self._generation:
                 return
+            count, exact = found
             cache.count, cache.exact = max(count, len(first.rows) + 1), exact
         self.counted = True
         self._resize()
@@ -152,9 +157,11 @@ class LazyData(ScrollView, Generic[R]):
             return
         self._generation += 1
         generation = self._generation
-        count, exact = await self._call(source.count)
-        if generation != self._generation:
+        self._count_cancel.set()
+        found = await self._count(source)
+        if found is None or generation != self._generation:
             return
+        count, exact = found
         self.cache.clear()
         self._wanted = set()
         self.cache.count, self.cache.exact, self.counted = count, exact, True
@@ -166,6 +173,20 @@ class LazyData(ScrollView, Generic[R]):
     async def _call(self, fn: Any, *args: Any) -> Any:
         app: Any = self.app
         return await app.session.acall(fn, *args)
+
+    def on_unmount(self) -> None:
+        self._count_cancel.set()  # a list gone from the screen needs no count
+
+    async def _count(self, source: Source[R]) -> tuple[int, bool] | None:
+        """The source's count, or None when a newer reset stopped it. A count can take
+        a second on a broad search; a person typing on must not wait behind it."""
+        cancel = self._count_cancel = threading.Event()
+        app: Any = self.app
+        try:
+            found: tuple[int, bool] = await app.session.acall_cancellable(cancel, source.count)
+        except Cancelled:
+            return None
+        return found
 
     def _after_frame(self, release: Any) -> None:
         """Call ``release`` once the screen has drawn what was just refreshed."""

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +19,7 @@ from confterm.widgets import frame_gc
 from tests.ui.archive_seed import Seeded, archive_template, archive_vault
 from tests.ui.conftest import screen_text, wait_for
 from tests.ui.test_archive_browser import open_archive, type_search
+from tests.unit.vault.test_cancellable_read import slow_count
 
 __all__ = ["archive_template", "archive_vault"]  # fixtures used by this module
 MakeApp = Callable[..., ConftermApp]
@@ -77,3 +82,44 @@ async def test_holds_nest_end_by_themselves_and_leave_a_foreign_choice_alone(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class SlowCount:
+    """A source whose rows are the catalogue's and whose count runs for many seconds."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.counting = threading.Event()
+
+    def count(self, ctx: Any) -> tuple[int, bool]:
+        self.counting.set()
+        return slow_count(ctx), True
+
+    def after(self, ctx: Any, key: Any, n: int) -> Any:
+        return replace(self.inner.after(ctx, key, n), more_after=True)  # so it is counted
+
+    def before(self, ctx: Any, key: Any, n: int) -> Any:
+        return self.inner.before(ctx, key, n)
+
+    def key_at(self, ctx: Any, offset: int) -> Any:
+        return self.inner.key_at(ctx, offset)
+
+
+async def test_a_new_search_does_not_wait_for_the_last_ones_count(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    """A broad search's count can take a second at a million records; the next
+    keystroke's list must not queue behind it on the database thread."""
+    path, _seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        browser = screen.browser
+        lst = browser.records
+        slow = SlowCount(browser.source())
+        lst.run_worker(lst.reset(slow), exit_on_error=False)
+        await wait_for(pilot, slow.counting.is_set)
+        started = time.monotonic()
+        browser.restart()  # what the next keystroke does
+        await wait_for(pilot, lambda: lst.source is not slow and lst.counted, timeout=5)
+        assert time.monotonic() - started < 3  # the slow count alone runs for many seconds
+        assert lst.count == 45 and lst.exact
