@@ -72,7 +72,7 @@ class LazyData(ScrollView, Generic[R]):
         self._busy = False
         self.first_page_at = 0.0  # perf_counter when the last reset's first page arrived
         self.count_seconds = 0.0  # how long the last reset's count took
-        self._count_cancel = threading.Event()  # set: the running count is no longer wanted
+        self._stale = threading.Event()  # set when a newer reset makes this one's reads useless
 
     # ---- data -----------------------------------------------------------------------
 
@@ -109,9 +109,7 @@ class LazyData(ScrollView, Generic[R]):
         ``count_after``: seconds to wait before counting. While a person types, each
         keystroke restarts the list and cancels the wait, so a slow count never holds the
         database thread in front of the next keystroke's first page."""
-        self._generation += 1
-        generation = self._generation
-        self._count_cancel.set()
+        generation = self._next_generation()
         cache = self.cache
         cache.clear(source)
         self._wanted, self.cursor, self.counted, self.count_seconds = set(), 0, False, 0.0
@@ -119,11 +117,13 @@ class LazyData(ScrollView, Generic[R]):
             self.marks = {}
         release = frame_gc.hold()
         try:
-            first = await self._call(source.after, None, PAGE)
+            first = await self._read(source.after, None, PAGE)
+        except Cancelled:
+            first = None
         except BaseException:
             release()
             raise
-        if generation != self._generation:
+        if first is None or generation != self._generation:
             release()
             return
         cache.store(0, first)
@@ -155,9 +155,7 @@ class LazyData(ScrollView, Generic[R]):
         source = self.source
         if source is None:
             return
-        self._generation += 1
-        generation = self._generation
-        self._count_cancel.set()
+        generation = self._next_generation()
         found = await self._count(source)
         if found is None or generation != self._generation:
             return
@@ -174,16 +172,27 @@ class LazyData(ScrollView, Generic[R]):
         app: Any = self.app
         return await app.session.acall(fn, *args)
 
+    def _next_generation(self) -> int:
+        """Start a new generation of reads; those still running for the last one stop."""
+        self._stale.set()
+        self._stale = threading.Event()
+        self._generation += 1
+        return self._generation
+
     def on_unmount(self) -> None:
-        self._count_cancel.set()  # a list gone from the screen needs no count
+        self._stale.set()  # a list gone from the screen needs nothing more read
+
+    async def _read(self, fn: Any, *args: Any) -> Any:
+        """Read for the current generation: stops (raising Cancelled) once a newer reset
+        comes. A broad search's first page or count can take a second at a million
+        records; a person typing on must not wait behind it on the database thread."""
+        app: Any = self.app
+        return await app.session.acall_cancellable(self._stale, fn, *args)
 
     async def _count(self, source: Source[R]) -> tuple[int, bool] | None:
-        """The source's count, or None when a newer reset stopped it. A count can take
-        a second on a broad search; a person typing on must not wait behind it."""
-        cancel = self._count_cancel = threading.Event()
-        app: Any = self.app
+        """The source's count, or None when a newer reset stopped it."""
         try:
-            found: tuple[int, bool] = await app.session.acall_cancellable(cancel, source.count)
+            found: tuple[int, bool] = await self._read(source.count)
         except Cancelled:
             return None
         return found
@@ -211,7 +220,9 @@ class LazyData(ScrollView, Generic[R]):
                     continue
                 release = frame_gc.hold() if self._on_screen(page) else frame_gc.not_held
                 try:
-                    chunk = await self.cache.load(page, self._call)
+                    chunk = await self.cache.load(page, self._read)
+                except Cancelled:
+                    chunk = None
                 except BaseException:
                     release()
                     raise
