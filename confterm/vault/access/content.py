@@ -3,9 +3,10 @@
 Printing (the "record-content" report) and exporting (``content_export``) hand a requester
 every catalogue field of the granted records and the client's personal information
 unmasked. Both go through here so they cannot differ in what they check or what they show:
-``authorise`` asks the guard about EVERY record before anything is read (one refusal and
-nothing is produced; the guard audits that refusal), then logs every act against the
-request in one transaction, so the access register never shows half a print.
+``check_all`` asks the guard about EVERY record before anything is read (one refusal and
+nothing is produced; the guard audits that refusal); ``log_all`` logs every act against the
+request in one transaction, the one that issues the sheet or writes the file, so the access
+register never shows half a print, nor a print that failed.
 """
 
 from __future__ import annotations
@@ -101,14 +102,6 @@ def log_all(ctx: Ctx, grants: Sequence[Grant], note: str) -> None:
             guard.log_act(ctx, grant, note)
 
 
-def authorise(ctx: Ctx, request_id: int, record_ids: Sequence[int], act: str,
-              note: str) -> list[Grant]:
-    """``check_all`` then ``log_all``: what a print does just before it reads."""
-    grants = check_all(ctx, request_id, record_ids, act)
-    log_all(ctx, grants, note)
-    return grants
-
-
 def _years(fiscal: int, start: int | None, end: int | None) -> str:
     if start or end:
         return f"{start or fiscal}–{end or fiscal}"
@@ -118,7 +111,7 @@ def _years(fiscal: int, start: int | None, end: int | None) -> str:
 def read(ctx: Ctx, record_ids: Sequence[int], lang: str) -> list[ContentRow]:
     """Every field of the records, client personal information unmasked, in ``lang``.
 
-    Call only after ``authorise``: this is the read the request allowed."""
+    Call only after ``check_all``: this is the read the request allowed."""
     rules = retention_sync.load_rules(ctx.conn)
     tags = labels_mod.of_records(ctx.conn, list(record_ids))
     level_name = "lv.name_zh" if lang == "zh_CN" else "lv.name_en"

@@ -46,6 +46,10 @@ class ReportOptions:
     recovery_key: str | None = field(default=None, repr=False)
     request: str | None = None  # record-content: the access request's number
     records: str | None = None  # record-content: some of its archive numbers (else all)
+    on_issue: list[Callable[[Ctx], object]] = field(default_factory=list, repr=False)
+    """Set by a kind's build: writes that belong to the report being issued (a print act
+    in the access register), run in the transaction that records it, so a report that
+    fails to render or sign leaves no trace of having been printed."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ def _recovery(ctx: Ctx, o: ReportOptions) -> Report:
 
 
 def _record_content(ctx: Ctx, o: ReportOptions) -> Report:
-    return record_content_report(ctx, o.lang, o.request, o.records)
+    return record_content_report(ctx, o)
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (

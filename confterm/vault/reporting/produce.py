@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -51,6 +51,7 @@ class Prepared:
     material: SigningMaterial
     missing: list[Missing] = field(default_factory=list)
     withheld: list[tuple[str, str]] = field(default_factory=list)  # (name, value)
+    on_issue: list[Callable[[Ctx], object]] = field(default_factory=list)  # see ReportOptions
 
     @property
     def rows(self) -> int:
@@ -88,7 +89,8 @@ def prepare(ctx: Ctx, options: kinds.ReportOptions,
             signatures[signer.public_key] = signer.sign(SIGNING_CONTEXT + digest)
     material = pki_store.signing_material(ctx)
     withheld = [("recovery_key", options.recovery_key)] if options.recovery_key else []
-    return Prepared(report, signatures, material, where_missing(report), withheld)
+    return Prepared(report, signatures, material, where_missing(report), withheld,
+                    list(options.on_issue))
 
 
 def render(prepared: Prepared) -> ProducedReport:
@@ -135,6 +137,8 @@ def record(ctx: Ctx, prepared: Prepared, produced: ProducedReport, purpose: str,
             for k, s in sorted(produced.manifest.signatures.items())]
     missing = "".join(m.char for m in prepared.missing)
     with ctx.transaction():
+        for write in prepared.on_issue:
+            write(ctx)
         seq = ctx.audit("report.issue", "report", report.report_id, {
             "kind": report.kind, "lang": report.lang, "short_code": produced.short_code,
             "digest": produced.manifest.digest.hex(), "checkpoint": report.checkpoint,

@@ -11,11 +11,16 @@ so the paper's own checkpoint covers its print acts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from confterm.i18n import t
 from confterm.reports.model import Column, Paragraph, Person, Report, SignatureBlock, Table
 from confterm.vault.access import content
 from confterm.vault.reporting.common import base_report, check_size, local_time, new_report_id
 from confterm.vault.session import Ctx
+
+if TYPE_CHECKING:
+    from confterm.vault.reporting.kinds import ReportOptions
 
 PREFIX = "RC"
 
@@ -43,16 +48,18 @@ def _metadata(head: content.RequestHeader, lang: str, count: int) -> list[tuple[
     return rows
 
 
-def record_content_report(ctx: Ctx, lang: str, request_text: str | None,
-                          archive_nos: str | None = None) -> Report:
-    """Check, log and build; raises (nothing produced) if any record is not covered."""
-    request_id = content.parse_request(request_text)
+def record_content_report(ctx: Ctx, options: ReportOptions) -> Report:
+    """Check and build; raises (nothing produced) if any record is not covered. The print
+    acts are logged when the report is issued (``options.on_issue``)."""
+    lang, archive_nos = options.lang, options.records
+    request_id = content.parse_request(options.request)
     head = content.header(ctx, request_id)
     ids = content.chosen_records(ctx, request_id, archive_nos)
     check_size(len(ids) * len(content.FIELDS), t("reporting.kind.record-content", lang))
     report_id = new_report_id(ctx, PREFIX)
-    content.authorise(ctx, request_id, ids, "print",
-                      t("content.print_note", lang, report_id=report_id))
+    grants = content.check_all(ctx, request_id, ids, "print")
+    note = t("content.print_note", lang, report_id=report_id)
+    options.on_issue.append(lambda c: content.log_all(c, grants, note))
     rows = content.read(ctx, ids, lang)
     report = base_report(ctx, report_id, "record-content", lang,
                          t("content.r.title", lang))

@@ -223,3 +223,23 @@ def test_command_line(world, open_as, tmp_path: Path, monkeypatch, capsys) -> No
     assert "--request" in capsys.readouterr().err  # refused before unlocking
     assert _cli(monkeypatch, world.path, "report", "record-content", "--purpose", "取证",
                 "--request", str(export), "--out", str(pdf)) == 0 and pdf.exists()
+
+
+def test_a_print_that_fails_to_render_leaves_no_act_in_the_register(
+        world, open_as, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register says "printed" only for a sheet that was issued: the acts are written
+    in the transaction that records the report, not when its content is read."""
+    s = open_as(CUSTODIAN)
+    rid = _approved(s, world.records[:2], "copy")
+
+    def broken(prepared: object) -> object:
+        raise RuntimeError("the layout engine failed")
+
+    monkeypatch.setattr(run.produce, "render", broken)
+    with pytest.raises(RuntimeError):
+        _print(s, rid)
+    assert _acts(s, rid) == [] and _issued(s) == 0
+    monkeypatch.undo()
+    made = _print(s, rid)
+    assert _acts(s, rid) == [("print", n) for n in world.archive_nos[:2]]
+    assert _issued(s) == 1 and made.issued.report_id == made.prepared.report.report_id
