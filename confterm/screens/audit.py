@@ -20,7 +20,7 @@ from confterm.screens.base import ConftermScreen
 from confterm.vault import audit, audit_query
 from confterm.vault.audit_query import AuditFilter, AuditRow
 from confterm.vault.session import Ctx
-from confterm.widgets.audit_list import AuditList, local_time
+from confterm.widgets.audit_list import AuditList, action_name, local_time
 from confterm.widgets.top_bar import TopBar
 
 
@@ -105,7 +105,7 @@ class AuditScreen(ConftermScreen):
         except ValueError:
             details = row.details
         detail.update(t("ui.audit.detail", seq=row.seq, time=local_time(row.ts),
-                        actor=row.actor, action=row.action,
+                        actor=row.actor, action=f"{action_name(row.action)} ({row.action})",
                         object=f"{row.object_type}:{row.object_id}", details=details))
 
     @on(Input.Submitted, "#audit-filters Input")

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from confterm.i18n import t
+from confterm.i18n import catalogue, t
 from confterm.vault import audit_query
 from confterm.vault.audit_query import AuditFilter, AuditRow
 
@@ -38,6 +38,13 @@ def local_time(ts: str) -> str:
     except ValueError:
         return ts[:19]
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def action_name(action: str) -> str:
+    """What an event is called in the person's language (its code when it has no name:
+    an event written by a newer confterm, say)."""
+    key = f"audit_action.{action}"
+    return t(key) if key in catalogue() else action
 
 
 def columns(head: int, total: int) -> list[tuple[str, int]]:
@@ -196,7 +203,7 @@ class AuditList(ScrollView, can_focus=True):
             style = self.get_component_rich_style("audit-list--pending")
             return Strip([Segment(set_cell_size(t("ui.audit.loading"), width), style)], width)
         widths = columns(self.head, width)
-        text = format_row([str(row.seq), local_time(row.ts), row.actor, row.action,
+        text = format_row([str(row.seq), local_time(row.ts), row.actor, action_name(row.action),
                            f"{row.object_type}:{row.object_id}"], widths, width)
         style = self.get_component_rich_style("audit-list--cursor") if index == self.cursor \
             else Style()
