@@ -95,7 +95,9 @@ class CommandsMixin:
             except Exception as exc:  # shown, not raised: a failed fetch must not exit
                 self.show_error(exc)
 
-        node.run_worker(guarded(), exclusive=True, group="reload", exit_on_error=False)
+        # The function, not a coroutine: a run cancelled before it starts leaves nothing
+        # un-awaited behind (a newer reload, or the screen removed on lock).
+        node.run_worker(guarded, exclusive=True, group="reload", exit_on_error=False)
 
     @property
     def session(self) -> VaultSession:

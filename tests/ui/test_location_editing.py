@@ -194,21 +194,26 @@ async def test_an_auditor_reads_locations_but_cannot_change_them(
                  " AND seq > ?", (before[0][0],)) == [(0,)]
 
 
+async def at_first_box(pilot: Pilot[Any], seeded: Seeded) -> Any:
+    """The Locations screen with the first box (room, shelf, box) highlighted."""
+    screen = await open_locations(pilot)
+    await step_into(pilot, screen, 3)
+    await wait_for(pilot, lambda: screen.place is not None and screen.place.id == seeded.box1)
+    return screen
+
+
 async def test_switching_language_keeps_the_highlighted_place(
         make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
     path, seeded = archive_vault
     app = make_app(path=path)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_locations(pilot)
-        await step_into(pilot, screen, 3)
-        await wait_for(pilot, lambda: screen.place is not None and screen.place.id == seeded.box1)
+        screen = await at_first_box(pilot, seeded)
         screen.loaded = False
         await pilot.press("f2")
         await wait_for(pilot, lambda: screen.loaded and "档案盒" in screen_text(app))
         await pilot.pause(0.3)
         assert screen.place is not None and screen.place.id == seeded.box1
         assert screen.places.cursor_node.data.id == seeded.box1
-
 
 
 async def test_switching_language_while_a_place_is_being_shown_does_not_end_the_app(
@@ -218,9 +223,7 @@ async def test_switching_language_while_a_place_is_being_shown_does_not_end_the_
     path, seeded = archive_vault
     app = make_app(path=path)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_locations(pilot)
-        await step_into(pilot, screen, 3)
-        await wait_for(pilot, lambda: screen.place is not None and screen.place.id == seeded.box1)
+        screen = await at_first_box(pilot, seeded)
         mount_all = screen.mount_all
 
         async def slow_mount_all(*args: Any, **kwargs: Any) -> Any:
