@@ -13,6 +13,7 @@ SHA-256, and how many rows, records and clients it brought.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,10 +35,20 @@ IMPORT_CACHE_KIB = -262144
 """256 MiB of page cache while importing (64 MiB otherwise): at a million records the
 secondary indexes no longer fit in 64 MiB and every random insert would re-read a page."""
 LARGE_IMPORT_CACHE_KIB = -1048576
-"""1 GiB for an import large enough to make the records' indexes again at the end
-(``bulk.REBUILD_AFTER``): each CREATE INDEX reads the whole table, and FTS5 merges re-read
-their segments; with 256 MiB a 1,000,000-record import read and decrypted 4.7 GB of pages,
-with 1 GiB 1.9 GB (index rebuild 14 s -> 9 s). The memory is given back when it ends."""
+
+
+def large_import_cache_kib() -> int:
+    """The page cache for an import large enough to make the records' indexes again at the
+    end (``bulk.REBUILD_AFTER``): 1 GiB, or an eighth of the machine's memory when that is
+    less (never below the usual 256 MiB). Each CREATE INDEX reads the whole table and FTS5
+    merges re-read their segments: with 256 MiB a 1,000,000-record import read and
+    decrypted 4.7 GB of pages, with 1 GiB 1.9 GB (index rebuild 14 s -> 9 s). The memory
+    is given back when the import ends."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return LARGE_IMPORT_CACHE_KIB
+    return -max(-IMPORT_CACHE_KIB, min(-LARGE_IMPORT_CACHE_KIB, memory // 8 // 1024))
 BYTES_PER_ROW = 200
 """A guess of a catalogue row's size in a file, to tell a large import from a small one
 before reading it (a CSV row of the usual columns takes ~190 bytes, an XLSX row less)."""
@@ -184,7 +195,7 @@ def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
     conn = ctx.conn
     expected = path.stat().st_size // BYTES_PER_ROW if path.is_file() else 0
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    size = LARGE_IMPORT_CACHE_KIB if expected >= REBUILD_AFTER else IMPORT_CACHE_KIB
+    size = large_import_cache_kib() if expected >= REBUILD_AFTER else IMPORT_CACHE_KIB
     conn.execute(f"PRAGMA cache_size = {size}")  # index pages stay in memory
     conn.execute("PRAGMA threads = 2")  # recreating indexes sorts on both cores
     try:

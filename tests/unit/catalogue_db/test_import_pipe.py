@@ -69,3 +69,17 @@ def test_a_reader_that_dies_is_one_clear_error(tmp_path: Path,
     with pytest.raises(InputError) as caught:
         list(import_pipe.read_chunks(path, ImportOptions()))
     assert "exit" in str(caught.value.params)
+
+
+def test_a_large_import_takes_at_most_an_eighth_of_memory_for_its_cache(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from confterm.vault.catalogue import importer
+
+    def machine(gib: float) -> int:
+        sizes = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": int(gib * (1 << 30)) // 4096}
+        monkeypatch.setattr(importer.os, "sysconf", lambda name: sizes[name])
+        return importer.large_import_cache_kib()
+
+    assert machine(24) == -1048576  # 1 GiB (SQLite takes negative sizes as KiB)
+    assert machine(4) == -524288  # an eighth of 4 GiB
+    assert machine(1) == importer.IMPORT_CACHE_KIB  # never below the usual import cache
