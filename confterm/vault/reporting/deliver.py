@@ -58,7 +58,8 @@ def save(session: VaultSession, issued: produce.Issued, pdf: bytes, path: Path,
         write_atomic(target, pdf, mode=0o600)
     except OSError as exc:
         raise _save_error(target, exc) from exc
-    session.call(produce.record_delivery, issued.id, "save", str(target), purpose)
+    session.call(produce.record_delivery, issued.id, "save", str(target), purpose,
+                 on_delivery=issued.on_delivery)
     return target
 
 
@@ -99,5 +100,5 @@ def print_report(session: VaultSession, issued: produce.Issued, pdf: bytes,
         raise
     name = _printer_of(job)
     session.call(produce.record_delivery, issued.id, "print", name, purpose, copies, job,
-                 "queued" if queued else "")
+                 "queued" if queued else "", on_delivery=issued.on_delivery)
     return Printed(name, job, copies, queued)

@@ -28,6 +28,9 @@ KIND_NAMES = ("destruction-register", "destruction-certificate", "appraisal",
 EVERYONE: tuple[str, ...] = ()
 
 
+Delivered = Callable[[Ctx, str, str], object]
+
+
 @dataclass
 class ReportOptions:
     """What a person chose; each kind reads the fields it needs."""
@@ -46,10 +49,11 @@ class ReportOptions:
     recovery_key: str | None = field(default=None, repr=False)
     request: str | None = None  # record-content: the access request's number
     records: str | None = None  # record-content: some of its archive numbers (else all)
-    on_issue: list[Callable[[Ctx], object]] = field(default_factory=list, repr=False)
-    """Set by a kind's build: writes that belong to the report being issued (a print act
-    in the access register), run in the transaction that records it, so a report that
-    fails to render or sign leaves no trace of having been printed."""
+    on_delivery: list[Delivered] = field(default_factory=list, repr=False)
+    """Set by a kind's build: writes that belong to each delivery of the report (a print
+    act in the access register), run as ``write(ctx, "save" | "print", target)`` in the
+    transaction that records a save or a print; a sheet that fails to render, is never
+    saved, or fails to print leaves no act behind."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -51,7 +51,7 @@ class Prepared:
     material: SigningMaterial
     missing: list[Missing] = field(default_factory=list)
     withheld: list[tuple[str, str]] = field(default_factory=list)  # (name, value)
-    on_issue: list[Callable[[Ctx], object]] = field(default_factory=list)  # see ReportOptions
+    on_delivery: list[kinds.Delivered] = field(default_factory=list)  # see ReportOptions
 
     @property
     def rows(self) -> int:
@@ -90,7 +90,7 @@ def prepare(ctx: Ctx, options: kinds.ReportOptions,
     material = pki_store.signing_material(ctx)
     withheld = [("recovery_key", options.recovery_key)] if options.recovery_key else []
     return Prepared(report, signatures, material, where_missing(report), withheld,
-                    list(options.on_issue))
+                    list(options.on_delivery))
 
 
 def render(prepared: Prepared) -> ProducedReport:
@@ -116,6 +116,7 @@ class Issued:
     pages: int
     rows: int
     audit_seq: int
+    on_delivery: tuple[kinds.Delivered, ...] = ()  # see ReportOptions
 
 
 def _stored_manifest(prepared: Prepared, produced: ProducedReport) -> str:
@@ -137,8 +138,6 @@ def record(ctx: Ctx, prepared: Prepared, produced: ProducedReport, purpose: str,
             for k, s in sorted(produced.manifest.signatures.items())]
     missing = "".join(m.char for m in prepared.missing)
     with ctx.transaction():
-        for write in prepared.on_issue:
-            write(ctx)
         seq = ctx.audit("report.issue", "report", report.report_id, {
             "kind": report.kind, "lang": report.lang, "short_code": produced.short_code,
             "digest": produced.manifest.digest.hex(), "checkpoint": report.checkpoint,
@@ -156,13 +155,15 @@ def record(ctx: Ctx, prepared: Prepared, produced: ProducedReport, purpose: str,
              report.checkpoint, report.generated_by.name, report.generated_at, purpose, pages,
              prepared.rows, hashlib.sha256(produced.pdf).digest(), missing, seq))
         issued_id = int(cur.lastrowid or 0)
-    return Issued(issued_id, report.report_id, produced.short_code, pages, prepared.rows, seq)
+    return Issued(issued_id, report.report_id, produced.short_code, pages, prepared.rows, seq,
+                  tuple(prepared.on_delivery))
 
 
 def record_delivery(ctx: Ctx, issued_id: int, kind: str, target: str, purpose: str,
                     copies: int | None = None, job_id: str | None = None,
-                    detail: str = "") -> int:
-    """One save or print (or failed print) of an issued report, audited with its purpose."""
+                    detail: str = "", on_delivery: Sequence[kinds.Delivered] = ()) -> int:
+    """One save or print (or failed print) of an issued report, audited with its purpose;
+    a save or a print also runs the report's ``on_delivery`` writes, in one transaction."""
     purpose = check_purpose(purpose)
     row = ctx.conn.execute("SELECT report_id, short_code FROM issued_reports WHERE id = ?",
                            (issued_id,)).fetchone()
@@ -176,6 +177,9 @@ def record_delivery(ctx: Ctx, issued_id: int, kind: str, target: str, purpose: s
     if detail:
         details["detail"] = detail[:200]
     with ctx.transaction():
+        if kind in ("save", "print"):
+            for write in on_delivery:
+                write(ctx, kind, target)
         seq = ctx.audit(f"report.{kind}", "report", row[0], details)
         ctx.conn.execute(
             "INSERT INTO report_deliveries(issued_id, kind, target, copies, job_id, detail,"

@@ -50,7 +50,7 @@ def _metadata(head: content.RequestHeader, lang: str, count: int) -> list[tuple[
 
 def record_content_report(ctx: Ctx, options: ReportOptions) -> Report:
     """Check and build; raises (nothing produced) if any record is not covered. The print
-    acts are logged when the report is issued (``options.on_issue``)."""
+    acts are logged when the sheet is saved or printed (``options.on_delivery``)."""
     lang, archive_nos = options.lang, options.records
     request_id = content.parse_request(options.request)
     head = content.header(ctx, request_id)
@@ -58,8 +58,8 @@ def record_content_report(ctx: Ctx, options: ReportOptions) -> Report:
     check_size(len(ids) * len(content.FIELDS), t("reporting.kind.record-content", lang))
     report_id = new_report_id(ctx, PREFIX)
     grants = content.check_all(ctx, request_id, ids, "print")
-    note = t("content.print_note", lang, report_id=report_id)
-    options.on_issue.append(lambda c: content.log_all(c, grants, note))
+    options.on_delivery.append(lambda c, kind, target: content.log_all(
+        c, grants, t(f"content.{kind}_note", lang, report_id=report_id, target=target)))
     rows = content.read(ctx, ids, lang)
     report = base_report(ctx, report_id, "record-content", lang,
                          t("content.r.title", lang))

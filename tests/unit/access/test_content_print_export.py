@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from confterm.errors import ConftermError, InputError, PermissionDenied
 from confterm.reports.model import Table
 from confterm.vault.access import content_export, decisions, register, requests
 from confterm.vault.access.changes import edit_record
-from confterm.vault.reporting import kinds, run
+from confterm.reports import printing
+from confterm.vault.reporting import deliver, kinds, run
 from confterm.vault.session import VaultSession
 from tests.unit.access.conftest import APPROVER, CUSTODIAN, CUSTODIAN_PASS, draft, step_up
 
@@ -52,10 +54,20 @@ def _issued(s: VaultSession) -> int:
         "SELECT count(*) FROM issued_reports WHERE kind = 'record-content'").fetchone()[0]))
 
 
-def _print(s: VaultSession, request: int | str, records: str | None = None,
+def _sheet(s: VaultSession, request: int | str, records: str | None = None,
            lang: str = "en") -> run.Generated:
+    """The content sheet made and issued, not yet saved or printed."""
     return run.generate(s, kinds.ReportOptions("record-content", lang, "律师取证",
                                                request=str(request), records=records))
+
+
+def _print(s: VaultSession, request: int | str, records: str | None = None,
+           lang: str = "en") -> run.Generated:
+    """The sheet made and saved as a PDF (what the register's print act stands for)."""
+    made = _sheet(s, request, records, lang)
+    folder = Path(tempfile.mkdtemp(prefix="sheet-"))
+    deliver.save(s, made.issued, made.produced.pdf, folder / "sheet.pdf", "律师取证")
+    return made
 
 
 def _export(s: VaultSession, request: int, out: Path) -> content_export.Exported:
@@ -141,7 +153,8 @@ def test_print_under_an_export_request(world, open_as) -> None:
     assert "刘芳 / 原股东" in dict(report.metadata).values()
     assert _acts(s, rid) == [("print", n) for n in world.archive_nos[:2]]
     notes = {e.note for e in s.call(register.list_events, None, None, 50) if e.act == "print"}
-    assert notes == {f"printed record content sheet {report.report_id}"}
+    assert len(notes) == 1
+    assert notes.pop().startswith(f"saved record content sheet {report.report_id} as the PDF")
     if shutil.which("pdftotext") is None and not os.environ.get("CONFTERM_REQUIRE_TOOLS"):
         pytest.skip("pdftotext (poppler) is not installed")
     text = subprocess.run(["pdftotext", "-", "-"], input=made.produced.pdf,
@@ -225,21 +238,34 @@ def test_command_line(world, open_as, tmp_path: Path, monkeypatch, capsys) -> No
                 "--request", str(export), "--out", str(pdf)) == 0 and pdf.exists()
 
 
-def test_a_print_that_fails_to_render_leaves_no_act_in_the_register(
-        world, open_as, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The register says "printed" only for a sheet that was issued: the acts are written
-    in the transaction that records the report, not when its content is read."""
+def test_the_register_shows_a_print_only_for_a_sheet_saved_or_printed(
+        world, open_as, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A sheet that fails to render, is made but never saved, or fails to print leaves no
+    act; a sheet printed or saved leaves one per record, saying which."""
     s = open_as(CUSTODIAN)
     rid = _approved(s, world.records[:2], "copy")
 
     def broken(prepared: object) -> object:
         raise RuntimeError("the layout engine failed")
 
-    monkeypatch.setattr(run.produce, "render", broken)
-    with pytest.raises(RuntimeError):
-        _print(s, rid)
+    with monkeypatch.context() as patch:
+        patch.setattr(run.produce, "render", broken)
+        with pytest.raises(RuntimeError):
+            _sheet(s, rid)
     assert _acts(s, rid) == [] and _issued(s) == 0
-    monkeypatch.undo()
-    made = _print(s, rid)
+    made = _sheet(s, rid)
+    assert _acts(s, rid) == [] and _issued(s) == 1  # made, never saved: nothing left
+
+    def no_printer(*args: object, **kwargs: object) -> str:
+        raise printing.PrintJobFailed("desk", "the printer is out of paper")
+
+    monkeypatch.setattr(deliver.printing, "print_pdf", no_printer)
+    with pytest.raises(printing.PrintingError):
+        deliver.print_report(s, made.issued, made.produced.pdf, "desk", 1, "律师取证")
+    assert _acts(s, rid) == [] and _count(s, "report.print_failed") == 1
+    monkeypatch.setattr(deliver.printing, "print_pdf", lambda *a, **k: "desk-7")
+    monkeypatch.setattr(deliver.printing, "wait_for_job", lambda *a, **k: None)
+    deliver.print_report(s, made.issued, made.produced.pdf, "desk", 1, "律师取证")
     assert _acts(s, rid) == [("print", n) for n in world.archive_nos[:2]]
-    assert _issued(s) == 1 and made.issued.report_id == made.prepared.report.report_id
+    notes = {e.note for e in s.call(register.list_events, None, None, 50) if e.act == "print"}
+    assert notes == {f"printed record content sheet {made.issued.report_id} (printer desk)"}
