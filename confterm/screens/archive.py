@@ -38,6 +38,7 @@ class ArchiveScreen(ArchiveActions, ViewsMixin, ConftermScreen):
     def __init__(self, filters: Filters | None = None) -> None:
         super().__init__()
         self.filters = filters or Filters()
+        self.keep_cursor = 0  # the row to highlight again after a language switch
 
     def compose(self) -> ComposeResult:
         yield TopBar(t("archive.area"))
@@ -49,6 +50,12 @@ class ArchiveScreen(ArchiveActions, ViewsMixin, ConftermScreen):
         browser = self.browser
         browser.records.focus()
         await browser.load()
+        if self.keep_cursor:  # the same query after a language switch: the same row
+            browser.records.move_to(min(self.keep_cursor, max(0, browser.records.count - 1)))
+            self.keep_cursor = 0
+
+    def before_recompose(self) -> None:
+        self.keep_cursor = self.browser.records.cursor
 
     @on(LazyList.Selected)
     def action_read_detail(self) -> None:

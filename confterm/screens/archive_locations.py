@@ -85,6 +85,7 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
         self._timer: Timer | None = None
         self.place: Location | None = None
         self.keep: int | None = None  # the place to show after the next reload
+        self.keep_open: set[int] = set()  # branches to open again after a language switch
 
     def compose(self) -> ComposeResult:
         yield TopBar(t("archive.area"))
@@ -112,7 +113,8 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
         found = await self.service(names, Filters())
         self.records.category_names, self.records.level_names = found["category"], found["level"]
         tree = self.places
-        opened = {n.data.id for n in _descendants(tree.root) if n.is_expanded and n.data}
+        opened = self._opened() | self.keep_open
+        self.keep_open = set()
         tree.clear()
         await self._fill(tree.root, None)
         await self._reopen(tree.root, opened)
@@ -129,6 +131,12 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
             # Same line as before the rebuild: the Tree posts no NodeHighlighted, so take the
             # fresh data here (an edit must carry the place's current version).
             self._pick(target.data)
+
+    def _opened(self) -> set[int]:
+        return {n.data.id for n in _descendants(self.places.root) if n.is_expanded and n.data}
+
+    def before_recompose(self) -> None:
+        self.keep_open = self._opened()
 
     def _pick(self, place: Location | None) -> None:
         self.place = place

@@ -70,6 +70,7 @@ class CommandsMixin:
     async def refresh_language(self) -> None:
         node: Any = self
         self.install_commands()
+        self.before_recompose()
         node.workers.cancel_group(node, "reload")  # it would look for the widgets going away
         self.recomposing = True
         try:
@@ -79,6 +80,10 @@ class CommandsMixin:
             self.recomposing = False
         node.refresh_bindings()
         self.start_reload()
+
+    def before_recompose(self) -> None:
+        """Keep what the widgets hold that ``reload`` should bring back after a language
+        switch (a highlighted row, opened branches); override."""
 
     async def reload(self) -> None:
         """Fetch and show this screen's data (override)."""

@@ -123,3 +123,21 @@ async def test_a_new_search_does_not_wait_for_the_last_ones_count(
         await wait_for(pilot, lambda: lst.source is not slow and lst.counted, timeout=5)
         assert time.monotonic() - started < 3  # the slow count alone runs for many seconds
         assert lst.count == 45 and lst.exact
+
+
+async def test_switching_language_keeps_the_highlighted_record(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        lst = screen.browser.records
+        await pilot.press(*["down"] * 5)
+        await wait_for(pilot, lambda: lst.cursor == 5 and lst.current is not None)
+        row = lst.current
+        screen.loaded = False
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: screen.loaded and "档案编号" in screen_text(app))
+        lst = screen.browser.records  # a new list: the screen was rebuilt in Chinese
+        await wait_for(pilot, lambda: lst.current is not None)
+        assert lst.cursor == 5 and lst.current.id == row.id

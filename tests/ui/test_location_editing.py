@@ -15,6 +15,7 @@ from textual.widgets import Input, Select
 
 from confterm.app import ConftermApp
 from confterm.dialogs.location_form import LocationDialog
+from confterm.screens.archive_locations import _descendants
 from tests.ui.archive_seed import Seeded, archive_template, archive_vault, query
 from tests.ui.conftest import (
     ADMIN,
@@ -208,12 +209,19 @@ async def test_switching_language_keeps_the_highlighted_place(
     app = make_app(path=path)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await at_first_box(pilot, seeded)
+        shelf2 = next(n for n in _descendants(screen.places.root)
+                      if n.data is not None and n.data.id == seeded.shelf2)
+        shelf2.expand()  # a second branch open beside the one holding the box
+        await wait_for(pilot, lambda: bool(shelf2.children))
         screen.loaded = False
         await pilot.press("f2")
         await wait_for(pilot, lambda: screen.loaded and "档案盒" in screen_text(app))
         await pilot.pause(0.3)
         assert screen.place is not None and screen.place.id == seeded.box1
         assert screen.places.cursor_node.data.id == seeded.box1
+        still_open = {n.data.id for n in _descendants(screen.places.root)
+                      if n.data is not None and n.is_expanded}
+        assert {seeded.shelf1, seeded.shelf2} <= still_open
 
 
 async def test_switching_language_while_a_place_is_being_shown_does_not_end_the_app(
