@@ -66,6 +66,7 @@ class BackupScreen(ConftermScreen):
         self.checking = False
         self.check_progress: tuple[int, int] = (0, len(check.CHECKS))
         self.check_result: list[check.CheckLine] | None = None
+        self.result: tuple[str, str] = ("", "")  # the last write/verify sentence and its kind
 
     def screen_commands(self) -> list[Any]:
         # "Check the vault" as an area would only repeat "k" here.
@@ -75,13 +76,17 @@ class BackupScreen(ConftermScreen):
         yield TopBar(t("backup_ui.area"))
         yield Static(id="backup-warning")
         yield DataTable(id="backup-table", cursor_type="row", zebra_stripes=True)
-        yield Static(id="backup-result")
-        yield ProgressBar(id="check-progress", total=len(check.CHECKS), show_eta=False)
-        yield Static(id="check-lines")
+        # Built from what the screen holds, so a language switch (a rebuild) shows the
+        # last result and the check's lines again, and the bar only while checking.
+        yield Static(self.result[0], id="backup-result", classes=self.result[1])
+        bar = ProgressBar(id="check-progress", total=len(check.CHECKS), show_eta=False)
+        bar.display = self.checking
+        yield bar
+        yield Static("\n".join(check_lines(self.check_result)) if self.check_result else "",
+                     id="check-lines")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#check-progress").display = False
         self.set_interval(0.1, self._show_check_progress)
         if self.check_now:
             self.check_now = False
@@ -101,6 +106,7 @@ class BackupScreen(ConftermScreen):
             self.query_one("#backup-warning", Static).update(t("backup_ui.empty"))
 
     def _result(self, text: str, kind: str) -> None:
+        self.result = (text, kind)
         line = self.query_one("#backup-result", Static)
         line.update(text)
         line.set_classes(kind)

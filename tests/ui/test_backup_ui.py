@@ -123,6 +123,11 @@ async def test_check_the_vault_every_line_ok(make_app: MakeApp) -> None:
         text = screen_text(app)
         assert text.count("✔") == 5 and "✘" not in text
         assert "all 5 checks passed" in text
+        screen.loaded = False
+        await pilot.press("f2")  # the screen is rebuilt in Chinese: the result stays
+        await wait_for(pilot, lambda: screen.loaded and "5 项全部通过" in screen_text(app))
+        assert screen_text(app).count("✔") == 5
+        assert not screen.query_one("#check-progress").display  # no bar left at 0 %
 
 
 async def test_check_from_the_palette_on_home(make_app: MakeApp) -> None:
