@@ -133,6 +133,7 @@ class LazyData(ScrollView, Generic[R]):
         self._resize()
         self.scroll_to(y=0, animate=False)
         self._announce()
+        self.post_message(self.Counted(self))  # "at least N, counting": not the last count
         self._after_frame(release)
         if first.more_after:
             if count_after:

@@ -141,3 +141,20 @@ async def test_switching_language_keeps_the_highlighted_record(
         lst = screen.browser.records  # a new list: the screen was rebuilt in Chinese
         await wait_for(pilot, lambda: lst.current is not None)
         assert lst.cursor == 5 and lst.current.id == row.id
+
+
+async def test_while_a_search_is_counted_the_line_says_so_not_the_old_count(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_archive(pilot)
+        browser = screen.browser
+        assert "45 records" in screen_text(app)
+        slow = SlowCount(browser.source())  # its first page says "more", then counts slowly
+        browser.records.run_worker(browser.records.reset(slow), exit_on_error=False)
+        await wait_for(pilot, slow.counting.is_set)
+        await wait_for(pilot, lambda: "counting" in screen_text(app))
+        assert "45 records" not in screen_text(app)
+        browser.restart()  # stops the slow count
+        await wait_for(pilot, lambda: "45 records" in screen_text(app))
