@@ -49,7 +49,7 @@ def action_name(action: str) -> str:
 
 def columns(head: int, total: int) -> list[tuple[str, int]]:
     """(header key, width in cells); the last column takes what is left."""
-    action = 32 if total >= 110 else 24
+    action = 40 if total >= 130 else 32 if total >= 110 else 24  # the longest names: ~38
     return [("seq", max(4, len(str(head)))), ("time", 19), ("actor", 12), ("action", action),
             ("object", 0)]
 

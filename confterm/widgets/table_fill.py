@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-MAX_WIDTH = 60  # a column wider than this is cut; the detail pane shows the whole text
+MAX_WIDTH = 60  # a column wider than this is cut, with "…" (a detail pane shows it whole)
 
 
 def cell_width(cell: Any) -> int:
@@ -31,4 +31,6 @@ def refill(table: DataTable[Any], headers: Sequence[str], rows: Sequence[Sequenc
         width = max([cell_width(header), *(cell_width(row[i]) for row in rows)])
         table.add_column(header, width=min(width, max_width))
     for n, row in enumerate(rows):
-        table.add_row(*row, key=keys[n] if keys is not None else None)
+        cells = [Text(str(c), no_wrap=True, overflow="ellipsis")
+                 if not isinstance(c, Text) and cell_width(c) > max_width else c for c in row]
+        table.add_row(*cells, key=keys[n] if keys is not None else None)
