@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import date
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -15,7 +17,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from confterm.areas import Area, register_area
 from confterm.commands import Command, declare
 from confterm.errors import InputError
-from confterm.i18n import t
+from confterm.i18n import catalogue, t
 from confterm.screens.base import ConftermScreen
 from confterm.vault import audit, audit_query
 from confterm.vault.audit_query import AuditFilter, AuditRow
@@ -36,6 +38,33 @@ def _parse_day(text: str, field: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError("ui.audit.bad_date", field=field, value=text[:20]) from None
+
+
+CODE = re.compile(r"[a-z_.]+")
+"""What an action code (or the start of one, "person.") looks like; anything else typed
+in the action filter is looked for in the actions' names, in both languages."""
+
+
+def named(words: str) -> tuple[str, ...]:
+    """The actions whose name in either language holds ``words`` (case ignored)."""
+    wanted = words.casefold()
+    return tuple(sorted(
+        key.removeprefix("audit_action.") for key, names in catalogue().items()
+        if key.startswith("audit_action.")
+        and any(wanted in text.casefold() for text in names.values())))
+
+
+def readable_details(text: str) -> str:
+    """An event's details a line per field ("legal_basis: 《会计档案管理办法》…"), so a
+    long one wraps instead of running off as one line of JSON."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(data, dict):
+        return json.dumps(data, ensure_ascii=False)
+    return "\n".join(f"{key}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
+                     for key, v in data.items())
 
 
 class AuditScreen(ConftermScreen):
@@ -100,22 +129,23 @@ class AuditScreen(ConftermScreen):
         if row is None:
             detail.update("")
             return
-        try:
-            details = json.dumps(json.loads(row.details), ensure_ascii=False, indent=None)
-        except ValueError:
-            details = row.details
-        detail.update(t("ui.audit.detail", seq=row.seq, time=local_time(row.ts),
-                        actor=row.actor, action=f"{action_name(row.action)} ({row.action})",
-                        object=f"{row.object_type}:{row.object_id}", details=details))
+        detail.update(Text(t("ui.audit.detail", seq=row.seq, time=local_time(row.ts),
+                             actor=row.actor,
+                             action=f"{action_name(row.action)} ({row.action})",
+                             object=f"{row.object_type}:{row.object_id}",
+                             details=readable_details(row.details))))
 
     @on(Input.Submitted, "#audit-filters Input")
     def _apply(self) -> None:
         def value(name: str) -> str:
             return self.query_one(f"#audit-{name}", Input).value.strip()
 
+        action = value("action")
         try:
             self.filter = AuditFilter(
-                actor=value("actor") or None, action=value("action") or None,
+                actor=value("actor") or None,
+                action=action if CODE.fullmatch(action) else None,
+                actions=None if not action or CODE.fullmatch(action) else named(action),
                 date_from=_parse_day(value("from"), t("ui.audit.from")),
                 date_to=_parse_day(value("to"), t("ui.audit.to")))
         except InputError as exc:

@@ -38,10 +38,12 @@ class AuditFilter:
     action: str | None = None
     date_from: date | None = None  # inclusive, local calendar day
     date_to: date | None = None  # inclusive, local calendar day
+    actions: tuple[str, ...] | None = None  # exactly these actions (one named in words)
 
     @property
     def empty(self) -> bool:
-        return not (self.actor or self.action or self.date_from or self.date_to)
+        return not (self.actor or self.action or self.date_from or self.date_to
+                    or self.actions is not None)
 
 
 def _utc_text(day: date, tz: tzinfo | None) -> str:
@@ -121,8 +123,9 @@ def page(conn: Connection, flt: AuditFilter, before: int | None, limit: int,
     if low > high:
         return []
     names: list[str | None] = [None]
-    if flt.action:
-        names = list(_matching_actions(conn, flt.action))
+    if flt.action or flt.actions is not None:
+        names = sorted({*(_matching_actions(conn, flt.action) if flt.action else ()),
+                        *(flt.actions or ())})
         if not names:
             return []
     found: list[AuditRow] = []

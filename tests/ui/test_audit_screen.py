@@ -145,3 +145,19 @@ async def test_custodian_cannot_open_the_audit_trail(make_app: MakeApp) -> None:
         await pilot.press("a")
         await pilot.pause(0.1)
         assert on_screen(app, "HomeScreen")
+
+
+async def test_filter_by_an_action_s_name_and_read_its_detail(make_app: MakeApp) -> None:
+    app = make_app(lang="zh_CN")
+    async with app.run_test(size=(140, 36)) as pilot:
+        screen = await open_audit(pilot, app)
+        screen.query_one("#audit-action").value = "登记人员"  # person.enrol, by its name
+        screen.query_one("#audit-action").focus()
+        await pilot.press("enter")
+        events = screen.query_one("#audit-list")
+        await wait_for(pilot, lambda: events.filtered and screen.loaded and events.count)
+        rows = [events.rows[i] for i in range(events.count)]
+        assert rows and {r.action for r in rows} == {"person.enrol"}
+        text = screen_text(app)
+        assert "登记人员" in text and "person.enrol" in text  # the name, the code beside it
+        assert '{"' not in text  # details a field per line, not a line of JSON
