@@ -187,16 +187,35 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
     @when_composed
     def _show_place(self) -> None:
         place = self.place
-        info = self.query_one("#places-info", Static)
         if place is None:
             return
-        full = place.capacity is not None and place.record_count >= place.capacity
-        info.update(t("archive.place_info", path=place.path, kind=t(f"archive.kind.{place.kind}"),
-                      barcode=place.barcode or "—", used=place.record_count,
-                      capacity=place.capacity if place.capacity is not None else "—"))
-        info.set_class(full, "-full")
+        self._describe(place)
         self.run_worker(self.records.reset(RecordSource(Filters(location_id=place.id))),
                         group="place-records", exclusive=True, exit_on_error=False)
+
+    def _describe(self, place: Location) -> None:
+        """A box: what it holds of its capacity. A room, cabinet or shelf: how many records
+        are in it, all levels down (the list's count; "…" until it is counted)."""
+        info = self.query_one("#places-info", Static)
+        full = place.capacity is not None and place.record_count >= place.capacity
+        common = {"path": place.path, "kind": t(f"archive.kind.{place.kind}"),
+                  "barcode": place.barcode or "—"}
+        if place.kind == "box":
+            info.update(t("archive.place_info", used=place.record_count, capacity=(
+                place.capacity if place.capacity is not None else "—"), **common))
+        else:
+            records = self.records
+            source = records.source
+            counted = records.counted and isinstance(source, RecordSource) \
+                and source.filters.location_id == place.id
+            info.update(t("archive.place_info_within",
+                          used=f"{records.count:,}" if counted else "…", **common))
+        info.set_class(full, "-full")
+
+    @on(RecordList.Counted, "#places-records")
+    def _counted(self) -> None:
+        if self.place is not None and self.place.kind != "box":
+            self._describe(self.place)
 
     # ---- actions --------------------------------------------------------------------
 

@@ -246,3 +246,18 @@ async def test_switching_language_while_a_place_is_being_shown_does_not_end_the_
         assert app.is_running and app.screen is screen
         assert screen.place is not None and screen.place.id != seeded.box1
         assert screen.place.path in screen_text(app)
+
+
+async def test_a_shelf_says_how_many_records_are_in_it(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, seeded = archive_vault
+    inside = query(path, "SELECT count(*) FROM records WHERE location_id IN (?, ?)",
+                   (seeded.box1, seeded.box2))[0][0]
+    assert inside > 0
+    app = make_app(path=path, lang="en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_locations(pilot)
+        await step_into(pilot, screen, 2)
+        await wait_for(pilot, lambda: screen.place is not None
+                       and screen.place.id == seeded.shelf1)
+        await wait_for(pilot, lambda: f"{inside} records in it" in screen_text(app))
