@@ -35,6 +35,7 @@ from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.locations import Location
 from confterm.vault.catalogue.sources import RecordSource
 from confterm.vault.session import Ctx
+from confterm.widgets.place_tree import PlaceTree
 from confterm.widgets.record_browser import names
 from confterm.widgets.record_list import RecordList
 from confterm.widgets.top_bar import TopBar
@@ -91,7 +92,7 @@ class LocationsScreen(ViewsMixin, ConftermScreen):
         yield TopBar(t("archive.area"))
         yield Static(tabs("locations"), classes="archive-views")
         with Horizontal(id="places-body"):
-            tree: Tree[Location | None] = Tree(t("archive.places_root"), id="places-tree")
+            tree = PlaceTree(t("archive.places_root"), id="places-tree")
             tree.show_root = False
             yield tree
             with Vertical(id="places-right"):

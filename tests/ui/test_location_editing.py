@@ -261,3 +261,22 @@ async def test_a_shelf_says_how_many_records_are_in_it(
         await wait_for(pilot, lambda: screen.place is not None
                        and screen.place.id == seeded.shelf1)
         await wait_for(pilot, lambda: f"{inside} records in it" in screen_text(app))
+
+
+async def test_right_opens_a_branch_and_left_goes_back_up(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    path, seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_locations(pilot)
+        tree = screen.places
+        room = tree.cursor_node
+        assert room is not None and room.data.id == seeded.room
+        await pilot.press("right")  # opens the room
+        await wait_for(pilot, lambda: room.is_expanded and bool(room.children))
+        await pilot.press("right")  # steps into it
+        await wait_for(pilot, lambda: tree.cursor_node is room.children[0])
+        await pilot.press("left")  # a closed branch: back up to the room
+        await wait_for(pilot, lambda: tree.cursor_node is room)
+        await pilot.press("left")  # closes it
+        await wait_for(pilot, lambda: not room.is_expanded)

@@ -229,7 +229,7 @@ def test_command_line(world, open_as, tmp_path: Path, monkeypatch, capsys) -> No
     assert "not an export request" in capsys.readouterr().err and not out.exists()
     assert _cli(monkeypatch, world.path, "access", "export", str(export), "--out",
                 str(out)) == 0
-    assert "Exported the content of 2 records" in capsys.readouterr().out and out.exists()
+    assert "Exported the content of 2 record(s)" in capsys.readouterr().out and out.exists()
     pdf = tmp_path / "c.pdf"
     assert _cli(monkeypatch, world.path, "report", "record-content", "--purpose", "取证",
                 "--out", str(pdf)) == 2
