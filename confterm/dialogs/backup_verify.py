@@ -56,13 +56,20 @@ class BackupVerifyDialog(FormDialog[str]):
     TITLE_KEY = "backup_ui.verify.title"
     OK_KEY = "backup_ui.verify.ok"
 
+    def __init__(self, path: str = "") -> None:
+        """``path``: where the backup highlighted in the register was written."""
+        self.start_path = path
+        super().__init__()
+
     def fields(self) -> Iterable[Widget]:
-        yield from row(t("backup_ui.verify.path"), Input(id="bv-path", compact=True))
+        yield from row(t("backup_ui.verify.path"),
+                       Input(self.start_path, id="bv-path", compact=True))
         yield from row(t("backup_ui.verify.passphrase"),
                        PassphraseInput(id="bv-pass", compact=True))
 
     def on_mount(self) -> None:
-        self.query_one("#bv-path").focus()
+        # With the place filled in from the register, the passphrase is what is left.
+        self.query_one("#bv-pass" if self.start_path else "#bv-path").focus()
 
     async def submit(self) -> None:
         path_text = self.query_one("#bv-path", Input).value.strip()

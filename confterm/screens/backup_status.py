@@ -120,7 +120,11 @@ class BackupScreen(ConftermScreen):
 
     @work(exit_on_error=False, group="dialog")
     async def action_verify_backup(self) -> None:
-        sentence = await self.app.push_screen_wait(BackupVerifyDialog())
+        table = self.query_one("#backup-table", DataTable)
+        row = table.cursor_row
+        place = self.backups[row].location if self.backups and 0 <= row < len(
+            self.backups) else ""
+        sentence = await self.app.push_screen_wait(BackupVerifyDialog(place))
         if sentence:
             self._result(sentence, "ok")
             self.start_reload()

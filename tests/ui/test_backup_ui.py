@@ -94,10 +94,14 @@ async def test_verify_the_written_backup_records_when(make_app: MakeApp,
         await pilot.press("v")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "BackupVerifyDialog")
         dialog: Any = app.screen
-        dialog.query_one("#bv-path").value = str(tmp_path / "b1")
+        # the highlighted backup's place is filled in; the passphrase field has the focus
+        assert app.session is not None
+        written = await app.session.acall(backup_register.list_backups)
+        assert dialog.query_one("#bv-path").value == written[0].location
+        assert str(tmp_path / "b1") in written[0].location
         field = dialog.query_one("#bv-pass")
+        assert field.has_focus
         field.value = "not the passphrase"
-        field.focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Wrong passphrase" in dialog.message_text, timeout=30)
         assert field.value == ""  # the secret was taken and the field emptied
