@@ -25,9 +25,12 @@ from confterm.i18n import t
 from confterm.screens.archive_common import ViewsMixin, tabs
 from confterm.screens.base import ConftermScreen
 from confterm.vault.catalogue import holds
+from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.holds import Hold
 from confterm.vault.session import Ctx
 from confterm.widgets.cells import fit
+from confterm.widgets.filter_text import filter_chips
+from confterm.widgets.record_browser import names
 from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
@@ -66,12 +69,12 @@ class ClientHoldDialog(HoldDialog):
         self.dismiss(hold_id)
 
 
-def hold_table(h: Hold) -> Table:
+def hold_table(h: Hold, query_text: str = "") -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     rows = [("reason", h.reason), ("owner", h.owner), ("reference", h.reference),
-            ("scope", t(f"archive.hold_scope.{h.scope}")), ("query", h.query or ""),
+            ("scope", t(f"archive.hold_scope.{h.scope}")), ("query", query_text or h.query or ""),
             ("records", f"{h.records:,}"), ("started", f"{h.started_at[:10]} {h.started_by}"),
             ("released", f"{(h.released_at or '')[:10]} {h.released_by or ''}".strip()),
             ("release_reason", h.release_reason or "")]
@@ -92,6 +95,7 @@ class HoldsScreen(ViewsMixin, ConftermScreen):
     def __init__(self) -> None:
         super().__init__()
         self.show_released = False
+        self.query_texts: dict[int, str] = {}  # a query hold's filters as they read
         self.found: list[Hold] = []
 
     def compose(self) -> ComposeResult:
@@ -103,6 +107,9 @@ class HoldsScreen(ViewsMixin, ConftermScreen):
 
     async def reload(self) -> None:
         self.found = await self.service(_list, not self.show_released)
+        self.query_texts = {h.id: " · ".join(filter_chips(
+            Filters.from_json(h.query), await self.service(names, Filters.from_json(h.query)),
+            with_text=True)) for h in self.found if h.query}
         table = self.query_one(DataTable)
         refill(table, [t(f"archive.hold_col.{c}") for c in
                        ("id", "reason", "owner", "scope", "records", "started", "state")],
@@ -125,7 +132,8 @@ class HoldsScreen(ViewsMixin, ConftermScreen):
     def _detail(self) -> None:
         hold = self.selected()
         if hold is not None:
-            self.query_one("#holds-detail", Static).update(hold_table(hold))
+            self.query_one("#holds-detail", Static).update(
+                hold_table(hold, self.query_texts.get(hold.id, "")))
 
     def action_new(self) -> None:
         self.app.push_screen(ClientHoldDialog(), self._changed)

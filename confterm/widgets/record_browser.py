@@ -27,6 +27,7 @@ from confterm.vault.catalogue.detail import RecordDetail
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.catalogue.sources import RecordSource
 from confterm.vault.session import Ctx
+from confterm.widgets.filter_text import filter_chips
 from confterm.widgets.lazy_list import LazyList
 from confterm.widgets.record_detail import RecordDetailPane
 from confterm.widgets.record_list import RecordList
@@ -188,25 +189,7 @@ class RecordBrowser(Vertical):
     # ---- the line under the search box ----------------------------------------------
 
     def filter_parts(self) -> list[str]:
-        f, n = self.filters, self.names
-        parts = []
-        if f.client_id is not None:
-            parts.append(t("archive.chip.client", value=n.get("client", {}).get(f.client_id, "?")))
-        if f.category:
-            parts.append(t("archive.chip.category",
-                           value=n.get("category", {}).get(f.category, f.category)))
-        if f.level:
-            parts.append(t("archive.chip.level", value=n.get("level", {}).get(f.level, f.level)))
-        if f.status:
-            parts.append(t("archive.chip.status", value=t(f"archive.status_short.{f.status}")))
-        if f.location_id is not None:
-            parts.append(t("archive.chip.location",
-                           value=n.get("location", {}).get(f.location_id, "?")))
-        if f.year_from is not None or f.year_to is not None:
-            parts.append(t("archive.chip.years", start=f.year_from or "…", end=f.year_to or "…"))
-        if f.label_id is not None:
-            parts.append(t("archive.chip.label", value=n.get("label", {}).get(f.label_id, "?")))
-        return parts
+        return filter_chips(self.filters, self.names)
 
     def show_state(self) -> None:
         lst = self.records

@@ -296,3 +296,23 @@ async def test_review_queue_confirms_the_marked_records(
         await wait_for(pilot, lambda: screen.queue.counted
                        and screen.queue.count == seeded.records - 2)
     assert len(audit_events(path, "record.review")) == 2
+
+
+async def test_a_hold_on_a_query_reads_as_its_filters_not_json(
+        make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
+    from confterm.vault.catalogue import holds
+    from confterm.vault.catalogue.filters import Filters
+
+    path, _seeded = archive_vault
+    with open_admin(path) as session:
+        session.call(holds.create, "查账", "审计", "query",
+                     filters=Filters(category="ledger", year_from=2019, year_to=2019,
+                                     text="凭证"))
+    app = make_app(path=path, lang="zh_CN")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_archive(pilot)
+        await pilot.press("4")
+        await wait_for(pilot, lambda: on_screen(app, "HoldsScreen") and app.screen.loaded)
+        await wait_for(pilot, lambda: "年度：2019–2019" in screen_text(app))
+        text = screen_text(app)
+        assert "类别：" in text and "搜索：“凭证”" in text and '{"' not in text
