@@ -19,10 +19,10 @@ from openpyxl import load_workbook
 
 from confterm.cli import main
 from confterm.errors import ConftermError, InputError, PermissionDenied
+from confterm.reports import printing
 from confterm.reports.model import Table
 from confterm.vault.access import content_export, decisions, register, requests
 from confterm.vault.access.changes import edit_record
-from confterm.reports import printing
 from confterm.vault.reporting import deliver, kinds, run
 from confterm.vault.session import VaultSession
 from tests.unit.access.conftest import APPROVER, CUSTODIAN, CUSTODIAN_PASS, draft, step_up
