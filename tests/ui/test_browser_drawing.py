@@ -7,7 +7,8 @@ import asyncio
 import gc
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,16 +26,23 @@ __all__ = ["archive_template", "archive_vault"]  # fixtures used by this module
 MakeApp = Callable[..., ConftermApp]
 
 
+@asynccontextmanager
+async def browsing(make_app: MakeApp, archive_vault: tuple[Path, Seeded],
+                   lang: str = "en") -> AsyncIterator[tuple[ConftermApp, Any, Any]]:
+    """The app on the Archive list of the seeded vault: (app, pilot, screen)."""
+    path, _seeded = archive_vault
+    app = make_app(path=path, lang=lang)
+    async with app.run_test(size=(140, 40)) as pilot:
+        yield app, pilot, await open_archive(pilot)
+
+
 def line_of(app: ConftermApp, archive_no: str) -> str:
     return next(line for line in screen_text(app).splitlines() if archive_no in line)
 
 
 async def test_kept_lines_follow_marks_names_and_language(
         make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
-    path, _seeded = archive_vault
-    app = make_app(path=path, lang="en")
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_archive(pilot)
+    async with browsing(make_app, archive_vault) as (app, pilot, screen):
         lst = screen.browser.records
         await pilot.press("pagedown", "pagedown", "pageup")  # lines drawn and kept
         row = lst.current
@@ -52,10 +60,7 @@ async def test_kept_lines_follow_marks_names_and_language(
 
 async def test_the_collector_is_back_on_after_paging_and_searching(
         make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
-    path, _seeded = archive_vault
-    app = make_app(path=path)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_archive(pilot)
+    async with browsing(make_app, archive_vault) as (_app, pilot, screen):
         for key in ("pagedown", "down", "end", "home", "pageup"):
             await pilot.press(key)
         await type_search(pilot, screen, "凭证")
@@ -109,10 +114,7 @@ async def test_a_new_search_does_not_wait_for_the_last_ones_count(
         make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
     """A broad search's count can take a second at a million records; the next
     keystroke's list must not queue behind it on the database thread."""
-    path, _seeded = archive_vault
-    app = make_app(path=path)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_archive(pilot)
+    async with browsing(make_app, archive_vault) as (_app, pilot, screen):
         browser = screen.browser
         lst = browser.records
         slow = SlowCount(browser.source())
@@ -127,10 +129,7 @@ async def test_a_new_search_does_not_wait_for_the_last_ones_count(
 
 async def test_switching_language_keeps_the_highlighted_record(
         make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
-    path, _seeded = archive_vault
-    app = make_app(path=path, lang="en")
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_archive(pilot)
+    async with browsing(make_app, archive_vault) as (app, pilot, screen):
         lst = screen.browser.records
         await pilot.press(*["down"] * 5)
         await wait_for(pilot, lambda: lst.cursor == 5 and lst.current is not None)
@@ -145,10 +144,7 @@ async def test_switching_language_keeps_the_highlighted_record(
 
 async def test_while_a_search_is_counted_the_line_says_so_not_the_old_count(
         make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
-    path, _seeded = archive_vault
-    app = make_app(path=path, lang="en")
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_archive(pilot)
+    async with browsing(make_app, archive_vault) as (app, pilot, screen):
         browser = screen.browser
         assert "45 records" in screen_text(app)
         slow = SlowCount(browser.source())  # its first page says "more", then counts slowly
