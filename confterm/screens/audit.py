@@ -132,7 +132,7 @@ class AuditScreen(ConftermScreen):
         detail.update(Text(t("ui.audit.detail", seq=row.seq, time=local_time(row.ts),
                              actor=row.actor,
                              action=f"{action_name(row.action)} ({row.action})",
-                             object=f"{row.object_type}:{row.object_id}",
+                             object=row.object_text,
                              details=readable_details(row.details))))
 
     @on(Input.Submitted, "#audit-filters Input")

@@ -10,7 +10,7 @@ paging would slow down with depth (FINDINGS.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from confterm.vault.store import Connection
@@ -28,6 +28,13 @@ class AuditRow:
     object_type: str
     object_id: str
     details: str  # canonical JSON
+    archive_no: str = ""  # a record event's record, as a person knows it (not stored)
+
+    @property
+    def object_text(self) -> str:
+        """``record:57 PZ-2011-00008-001``: the stored object, and the record's number."""
+        text = f"{self.object_type}:{self.object_id}"
+        return f"{text} {self.archive_no}" if self.archive_no else text
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,19 @@ def window(conn: Connection, high: int, low: int) -> list[AuditRow]:
     """Unfiltered rows with ``low <= seq <= high``, newest first: one primary-key range."""
     rows = conn.execute(f"SELECT {_COLUMNS} FROM audit_events WHERE seq BETWEEN ? AND ?"
                         " ORDER BY seq DESC", (low, high))
-    return [AuditRow(*r) for r in rows]
+    return _with_archive_numbers(conn, [AuditRow(*r) for r in rows])
+
+
+def _with_archive_numbers(conn: Connection, rows: list[AuditRow]) -> list[AuditRow]:
+    """Name the records of a window's record events by archive number (one query)."""
+    ids = {int(r.object_id) for r in rows if r.object_type == "record" and r.object_id.isdigit()}
+    if not ids:
+        return rows
+    numbers = {str(i): str(n) for i, n in conn.execute(
+        f"SELECT id, archive_no FROM records WHERE id IN ({','.join('?' * len(ids))})",
+        sorted(ids))}
+    return [replace(r, archive_no=numbers.get(r.object_id, "")) if r.object_type == "record"
+            else r for r in rows]
 
 
 def date_bounds(conn: Connection, flt: AuditFilter,
@@ -148,7 +167,7 @@ def page(conn: Connection, flt: AuditFilter, before: int | None, limit: int,
                " ORDER BY seq DESC LIMIT ?")
         found.extend(AuditRow(*r) for r in conn.execute(sql, (*params, limit)))
     found.sort(key=lambda r: r.seq, reverse=True)
-    return found[:limit]
+    return _with_archive_numbers(conn, found[:limit])
 
 
 def actors(conn: Connection) -> list[str]:

@@ -204,7 +204,7 @@ class AuditList(ScrollView, can_focus=True):
             return Strip([Segment(set_cell_size(t("ui.audit.loading"), width), style)], width)
         widths = columns(self.head, width)
         text = format_row([str(row.seq), local_time(row.ts), row.actor, action_name(row.action),
-                           f"{row.object_type}:{row.object_id}"], widths, width)
+                           row.object_text], widths, width)
         style = self.get_component_rich_style("audit-list--cursor") if index == self.cursor \
             else Style()
         return Strip([Segment(set_cell_size(text, width), style)], width)

@@ -13,7 +13,10 @@ from confterm.app import ConftermApp
 from confterm.vault import audit, audit_query, lifecycle
 from confterm.vault.secrets import passphrase_bytes
 from confterm.vault.session import Ctx
+from tests.ui.archive_seed import archive_template, archive_vault
 from tests.ui.conftest import ADMIN, AUDITOR, on_screen, screen_text, unlock, wait_for
+
+__all__ = ["archive_template", "archive_vault"]  # fixtures used by this module
 
 MakeApp = Callable[..., ConftermApp]
 EXTRA = 20_000
@@ -161,3 +164,19 @@ async def test_filter_by_an_action_s_name_and_read_its_detail(make_app: MakeApp)
         text = screen_text(app)
         assert "登记人员" in text and "person.enrol" in text  # the name, the code beside it
         assert '{"' not in text  # details a field per line, not a line of JSON
+
+
+async def test_a_record_event_names_the_record_by_its_archive_number(
+        make_app: MakeApp, archive_vault: tuple[Path, Any]) -> None:
+    path, _seeded = archive_vault
+    app = make_app(path=path)
+    async with app.run_test(size=(150, 36)) as pilot:
+        screen = await open_audit(pilot, app)
+        screen.query_one("#audit-action").value = "record.create"
+        screen.query_one("#audit-action").focus()
+        await pilot.press("enter")
+        events = screen.query_one("#audit-list")
+        await wait_for(pilot, lambda: events.filtered and screen.loaded and events.count)
+        row = events.rows[0]
+        assert row.archive_no and row.object_text == f"record:{row.object_id} {row.archive_no}"
+        await wait_for(pilot, lambda: row.archive_no in screen_text(app))
