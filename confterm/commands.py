@@ -23,7 +23,7 @@ from typing import Literal
 
 from textual.binding import Binding, BindingsMap
 
-from confterm.i18n import t
+from confterm.i18n import catalogue, t
 
 GLOBAL = "global"
 ANY = "*"
@@ -48,6 +48,14 @@ class Command:
     @property
     def label(self) -> str:
         return t(self.label_key)
+
+    @property
+    def footer_label(self) -> str:
+        """The label in the footer: ``<label_key>_short`` when the catalogue has one (an
+        area with many keys must fit its footer in 160 columns, global keys included);
+        help and the palette keep the full label."""
+        short = f"{self.label_key}_short"
+        return t(short) if short in catalogue() else self.label
 
     @property
     def keys_shown(self) -> str:
@@ -91,7 +99,7 @@ def global_commands() -> list[Command]:
 
 def to_bindings(commands: Iterable[Command]) -> list[Binding]:
     """Textual bindings in the current language (rebuilt when the language changes)."""
-    return [Binding(c.key, c.action, c.label, show=c.show, priority=c.priority,
+    return [Binding(c.key, c.action, c.footer_label, show=c.show, priority=c.priority,
                     key_display=c.key_display, id=c.id) for c in commands if c.action]
 
 

@@ -173,3 +173,14 @@ async def test_the_registrant_is_never_offered_and_is_refused_if_chosen(stocked:
         assert app.session is not None
         rows = await app.session.acall(register.list_requests)
         assert [r.status for r in rows] == ["pending"]
+
+
+async def test_the_footer_fits_with_the_global_keys_at_160_columns(make_app: MakeApp) -> None:
+    """An area with many keys shows short labels in its footer, so Help, Commands and Lock
+    stay visible; help and the palette keep the full labels."""
+    app = make_app(lang="en")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_access(pilot, CUSTODIAN)
+        footer = screen_text(app).splitlines()[-1]
+        assert "n Register" in footer and "f1 Help" in footer and "^l Lock" in footer
+        assert "Register request" not in footer
