@@ -88,19 +88,22 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def _edit(ctx: Ctx, ref: str, name: str | None, barcode: str | None, capacity: int | None,
-          notes: str | None) -> Location:
+          notes: str | None, no_capacity: bool) -> Location:
     place = resolve(ctx.conn, ref)
     return locations.update(ctx, place.id, place.version, name=name, barcode=barcode,
-                            capacity=capacity, notes=notes)
+                            capacity=capacity, notes=notes, no_capacity=no_capacity)
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
     if args.name is None and args.barcode is None and args.capacity is None \
-            and args.notes is None:
+            and args.notes is None and not args.no_capacity:
         raise InputError("locations.cli.unchanged")
+    if args.no_capacity and args.capacity is not None:
+        raise InputError("locations.cli.capacity_twice")
     capacity = capacity_of(args.capacity)
     with unlock(args) as session:
-        place = session.call(_edit, args.ref, args.name, args.barcode, capacity, args.notes)
+        place = session.call(_edit, args.ref, args.name, args.barcode, capacity, args.notes,
+                             args.no_capacity)
     print(t("locations.cli.changed", path=place.path))
     return EXIT_OK
 
@@ -158,6 +161,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     edit.add_argument("--barcode", help=t("locations.cli.help_barcode"))
     edit.add_argument("--capacity", metavar="N",
                       help=t("locations.cli.help_capacity"))
+    edit.add_argument("--no-capacity", action="store_true",
+                      help=t("locations.cli.help_no_capacity"))
     edit.add_argument("--notes", help=t("locations.cli.help_notes"))
     edit.set_defaults(func=cmd_edit)
 

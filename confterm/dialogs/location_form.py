@@ -55,8 +55,9 @@ def _create(ctx: Ctx, kind: str, name: str, parent_id: int | None, barcode: str,
 
 def _update(ctx: Ctx, location_id: int, version: int, name: str, barcode: str,
             capacity: int | None, notes: str) -> Location:
+    """The form's capacity field as it is: blank means no limit."""
     return locations.update(ctx, location_id, version, name=name, barcode=barcode,
-                            capacity=capacity, notes=notes)
+                            capacity=capacity, notes=notes, no_capacity=capacity is None)
 
 
 def _delete(ctx: Ctx, location_id: int) -> None:
@@ -135,8 +136,6 @@ class LocationDialog(FormDialog[Location | None]):
             done = await self.service(_create, kind, name, parent_id, barcode, capacity, notes)
             self.app.notify(t("locations.created", path=done.path))
         else:
-            if capacity is None and self.place.capacity is not None:
-                raise InputError("locations.capacity_kept", capacity=self.place.capacity)
             if not name:
                 raise InputError("records.field_required", field=t("locations.form.name"))
             done = await self.service(_update, self.place.id, self.place.version, name,

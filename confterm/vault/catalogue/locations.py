@@ -131,15 +131,17 @@ def _check_unique(conn: Connection, parent_id: int | None, name: str, barcode: s
 
 def update(ctx: Ctx, location_id: int, expected_version: int | None, *, name: str | None = None,
            barcode: str | None = None, capacity: int | None = None,
-           notes: str | None = None) -> Location:
-    """Rename, re-label, resize; capacity below what the box holds is refused. Audited."""
+           notes: str | None = None, no_capacity: bool = False) -> Location:
+    """Rename, re-label, resize; capacity below what the box holds is refused. Audited.
+    ``capacity`` None keeps it; ``no_capacity`` removes the limit."""
     require_writer(ctx)
     with ctx.transaction() as conn:
         before = get(conn, location_id)
         check_version(before.version, expected_version, "location", before.path)
         new_name = clean_text(name, "name", required=True, limit=80) if name else before.name
         new_code = _clean_barcode(barcode) if barcode is not None else before.barcode
-        new_cap = capacity if capacity is not None else before.capacity
+        new_cap = None if no_capacity else capacity if capacity is not None \
+            else before.capacity
         if new_cap is not None and new_cap < before.record_count:
             raise ConflictError("records.capacity_below_contents", box=before.path,
                                 capacity=new_cap, used=before.record_count)

@@ -183,3 +183,18 @@ def test_import_without_a_path_column_says_so(cli: Any, tmp_path: Path) -> None:
     sheet.write_text("name,kind\n档案室A,room\n", encoding="utf-8")
     code, _, err = cli("import", str(sheet))
     assert code == 2 and 'places.csv has no "path" column' in one_sentence(err)
+
+
+def test_a_capacity_can_be_removed_and_the_change_is_audited(cli: Any, vault: Path) -> None:
+    build_shelf(cli)
+    code, _, err = cli("edit", "BX0001", "--capacity", "5", "--no-capacity")
+    assert code == 2 and "not both" in one_sentence(err)
+    code, _, _ = cli("edit", "BX0001", "--no-capacity")
+    assert code == 0
+    assert read(vault, "SELECT capacity FROM locations WHERE barcode = 'BX0001'") == [(None,)]
+    (details,) = read(vault, "SELECT details FROM audit_events WHERE action ="
+                      " 'location.update' ORDER BY seq DESC LIMIT 1")[0]
+    change = json.loads(details)
+    assert change["after"]["capacity"] is None and change["before"]["capacity"] is not None
+    code, out, _ = cli("list", "--under", "BX0001")
+    assert out.split()[-1] == "0"  # used, and no "/capacity" any more
