@@ -39,6 +39,7 @@ class ArchiveScreen(ArchiveActions, ViewsMixin, ConftermScreen):
         super().__init__()
         self.filters = filters or Filters()
         self.keep_cursor = 0  # the row to highlight again after a language switch
+        self.keep_order: tuple[str, bool] | None = None  # and the sort it was in
 
     def compose(self) -> ComposeResult:
         yield TopBar(t("archive.area"))
@@ -49,6 +50,9 @@ class ArchiveScreen(ArchiveActions, ViewsMixin, ConftermScreen):
     async def reload(self) -> None:
         browser = self.browser
         browser.records.focus()
+        if self.keep_order is not None:
+            browser.sort, browser.descending = self.keep_order
+            self.keep_order = None
         await browser.load()
         if self.keep_cursor:  # the same query after a language switch: the same row
             browser.records.move_to(min(self.keep_cursor, max(0, browser.records.count - 1)))
@@ -56,6 +60,7 @@ class ArchiveScreen(ArchiveActions, ViewsMixin, ConftermScreen):
 
     def before_recompose(self) -> None:
         self.keep_cursor = self.browser.records.cursor
+        self.keep_order = (self.browser.sort, self.browser.descending)
 
     @on(LazyList.Selected)
     def action_read_detail(self) -> None:

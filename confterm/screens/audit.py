@@ -74,6 +74,7 @@ class AuditScreen(ConftermScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filter = AuditFilter()
+        self.action_text = ""  # as typed (a code prefix or words of a name), kept over F2
 
     def compose(self) -> ComposeResult:
         f = self.filter
@@ -82,7 +83,7 @@ class AuditScreen(ConftermScreen):
             yield Label(t("ui.audit.actor"))
             yield Input(f.actor or "", id="audit-actor", compact=True)
             yield Label(t("ui.audit.action"))
-            yield Input(f.action or "", id="audit-action", compact=True)
+            yield Input(self.action_text, id="audit-action", compact=True)
             yield Label(t("ui.audit.from"))
             yield Input(str(f.date_from or ""), id="audit-from", compact=True,
                         placeholder="YYYY-MM-DD", max_length=10, restrict=r"[0-9-]*")
@@ -140,12 +141,12 @@ class AuditScreen(ConftermScreen):
         def value(name: str) -> str:
             return self.query_one(f"#audit-{name}", Input).value.strip()
 
-        action = value("action")
+        action = self.action_text = value("action")
         try:
             self.filter = AuditFilter(
                 actor=value("actor") or None,
-                action=action if CODE.fullmatch(action) else None,
-                actions=None if not action or CODE.fullmatch(action) else named(action),
+                action=action if CODE.fullmatch(action) else None,  # a code or its start,
+                actions=named(action) if action else None,  # and any action so named
                 date_from=_parse_day(value("from"), t("ui.audit.from")),
                 date_to=_parse_day(value("to"), t("ui.audit.to")))
         except InputError as exc:
@@ -159,7 +160,7 @@ class AuditScreen(ConftermScreen):
     def action_clear_filter(self) -> None:
         for field in self.query("#audit-filters Input").results(Input):
             field.value = ""
-        self.filter = AuditFilter()
+        self.filter, self.action_text = AuditFilter(), ""
         self.start_reload()
 
     @work(exclusive=True, group="verify", exit_on_error=False)

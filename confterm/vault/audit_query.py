@@ -74,7 +74,8 @@ def window(conn: Connection, high: int, low: int) -> list[AuditRow]:
 
 def _with_archive_numbers(conn: Connection, rows: list[AuditRow]) -> list[AuditRow]:
     """Name the records of a window's record events by archive number (one query)."""
-    ids = {int(r.object_id) for r in rows if r.object_type == "record" and r.object_id.isdigit()}
+    ids = {int(r.object_id) for r in rows
+           if r.object_type == "record" and r.object_id.isascii() and r.object_id.isdecimal()}
     if not ids:
         return rows
     numbers = {str(i): str(n) for i, n in conn.execute(

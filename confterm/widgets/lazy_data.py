@@ -187,8 +187,18 @@ class LazyData(ScrollView, Generic[R]):
         """Read for the current generation: stops (raising Cancelled) once a newer reset
         comes. A broad search's first page or count can take a second at a million
         records; a person typing on must not wait behind it on the database thread."""
+        return await self._reader()(fn, *args)
+
+    def _reader(self) -> Any:
+        """A read function bound to this generation's flag: a page load of several reads
+        stops as a whole, even when the reset comes between two of them."""
         app: Any = self.app
-        return await app.session.acall_cancellable(self._stale, fn, *args)
+        stale = self._stale
+
+        async def read(fn: Any, *args: Any) -> Any:
+            return await app.session.acall_cancellable(stale, fn, *args)
+
+        return read
 
     async def _count(self, source: Source[R]) -> tuple[int, bool] | None:
         """The source's count, or None when a newer reset stopped it."""
@@ -221,7 +231,7 @@ class LazyData(ScrollView, Generic[R]):
                     continue
                 release = frame_gc.hold() if self._on_screen(page) else frame_gc.not_held
                 try:
-                    chunk = await self.cache.load(page, self._read)
+                    chunk = await self.cache.load(page, self._reader())
                 except Cancelled:
                     chunk = None
                 except BaseException:

@@ -180,3 +180,20 @@ async def test_a_record_event_names_the_record_by_its_archive_number(
         row = events.rows[0]
         assert row.archive_no and row.object_text == f"record:{row.object_id} {row.archive_no}"
         await wait_for(pilot, lambda: row.archive_no in screen_text(app))
+
+
+async def test_a_lowercase_word_finds_names_too_and_the_filter_survives_f2(
+        make_app: MakeApp) -> None:
+    app = make_app(lang="en")
+    async with app.run_test(size=(140, 36)) as pilot:
+        screen = await open_audit(pilot, app)
+        screen.query_one("#audit-action").value = "enrolled"  # "person enrolled"
+        screen.query_one("#audit-action").focus()
+        await pilot.press("enter")
+        events = screen.query_one("#audit-list")
+        await wait_for(pilot, lambda: events.filtered and screen.loaded and events.count)
+        assert {events.rows[i].action for i in range(events.count)} == {"person.enrol"}
+        screen.loaded = False
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: screen.loaded)
+        assert screen.query_one("#audit-action").value == "enrolled"

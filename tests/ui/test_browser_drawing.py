@@ -131,6 +131,10 @@ async def test_switching_language_keeps_the_highlighted_record(
         make_app: MakeApp, archive_vault: tuple[Path, Seeded]) -> None:
     async with browsing(make_app, archive_vault) as (app, pilot, screen):
         lst = screen.browser.records
+        await pilot.press("s")  # another sort: the same row number is another record
+        await wait_for(pilot, lambda: screen.browser.sort != "archive_no"
+                       and screen.browser.shown is not None and lst.current is not None)
+        sort = screen.browser.sort
         await pilot.press(*["down"] * 5)
         await wait_for(pilot, lambda: lst.cursor == 5 and lst.current is not None)
         row = lst.current
@@ -140,6 +144,7 @@ async def test_switching_language_keeps_the_highlighted_record(
         lst = screen.browser.records  # a new list: the screen was rebuilt in Chinese
         await wait_for(pilot, lambda: lst.current is not None)
         assert lst.cursor == 5 and lst.current.id == row.id
+        assert screen.browser.sort == sort
 
 
 async def test_while_a_search_is_counted_the_line_says_so_not_the_old_count(

@@ -109,10 +109,10 @@ def _from_child(path: Path, options: ImportOptions,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     assert proc.stdin is not None and proc.stdout is not None
     inbox = _Inbox(proc.stdout)
+    inbox.start()  # before anything can fail: ``finally`` always joins a started thread
     try:
         pickle.dump((str(path), options), proc.stdin)
         proc.stdin.close()
-        inbox.start()
         while True:
             message = inbox.get()
             if message is None:

@@ -195,7 +195,10 @@ def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
     conn = ctx.conn
     expected = path.stat().st_size // BYTES_PER_ROW if path.is_file() else 0
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    size = large_import_cache_kib() if expected >= REBUILD_AFTER else IMPORT_CACHE_KIB
+    existing = int(conn.execute("SELECT coalesce(max(n), 0) FROM catalogue_counters"
+                                " WHERE key = 'records'").fetchone()[0])
+    rebuilds = not dry_run and expected >= max(REBUILD_AFTER, existing)  # as bulk decides
+    size = large_import_cache_kib() if rebuilds else IMPORT_CACHE_KIB
     conn.execute(f"PRAGMA cache_size = {size}")  # index pages stay in memory
     conn.execute("PRAGMA threads = 2")  # recreating indexes sorts on both cores
     try:

@@ -52,14 +52,20 @@ def _save_error(path: Path, exc: OSError) -> InputError:
 
 def save(session: VaultSession, issued: produce.Issued, pdf: bytes, path: Path,
          purpose: str) -> Path:
-    """Write ``pdf`` to ``path`` (atomically, mode 0600) and audit the save."""
+    """Write ``pdf`` to ``path`` (atomically, mode 0600) and audit the save. If the save
+    cannot be recorded (the vault locked meanwhile, a full disk), the file is removed: a
+    sheet never stays on disk without its audit event and access acts."""
     target = check_writable(path).absolute()
     try:
         write_atomic(target, pdf, mode=0o600)
     except OSError as exc:
         raise _save_error(target, exc) from exc
-    session.call(produce.record_delivery, issued.id, "save", str(target), purpose,
-                 on_delivery=issued.on_delivery)
+    try:
+        session.call(produce.record_delivery, issued.id, "save", str(target), purpose,
+                     on_delivery=issued.on_delivery)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -87,18 +93,22 @@ def print_report(session: VaultSession, issued: produce.Issued, pdf: bytes,
         raise InputError("reporting.bad_copies", copies=copies)
     try:
         job = printing.print_pdf(pdf, printer, copies, title=issued.report_id, server=server)
-        queued = False
-        try:
-            printing.wait_for_job(job, timeout=settle, server=server)
-        except printing.PrintJobFailed as exc:
-            if exc.params.get("detail") != TIMED_OUT:
-                raise
-            queued = True
-    except printing.PrintingError as exc:
+    except printing.PrintingError as exc:  # nothing reached the printer
         session.call(produce.record_delivery, issued.id, "print_failed", printer or "-",
                      purpose, copies, None, exc.message("en"))
         raise
+    # The job is in the printer's queue: paper may come out from now on, so the print and
+    # its access acts are recorded before watching it (a lock meanwhile cannot lose them).
     name = _printer_of(job)
     session.call(produce.record_delivery, issued.id, "print", name, purpose, copies, job,
-                 "queued" if queued else "", on_delivery=issued.on_delivery)
+                 "", on_delivery=issued.on_delivery)
+    queued = False
+    try:
+        printing.wait_for_job(job, timeout=settle, server=server)
+    except printing.PrintJobFailed as exc:
+        if exc.params.get("detail") != TIMED_OUT:
+            session.call(produce.record_delivery, issued.id, "print_failed", name, purpose,
+                         copies, job, exc.message("en"))
+            raise
+        queued = True
     return Printed(name, job, copies, queued)

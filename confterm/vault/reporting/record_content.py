@@ -4,9 +4,11 @@ This is the only report that prints clients' personal information unmasked, so i
 never produced on a person's say-so alone: every record must be covered by the named
 request for the act "print" (a copy or export request, approved and unexpired). The guard
 is asked about each record before anything is read; if one is refused, no report exists
-and the refusal is in the audit trail. Each printed record is logged against the request
-(the access register), naming the report's id, before the report's checkpoint is taken,
-so the paper's own checkpoint covers its print acts.
+and the refusal is in the audit trail. Each record is logged against the request (the
+access register) when the sheet is saved or the printer takes the job, in the transaction
+that records that delivery and names the report's id and the file or printer: a sheet only
+made, or refused by the printer, leaves no act. (So the paper's own checkpoint, taken
+when the sheet is made, comes before its acts; the acts name the sheet.)
 """
 
 from __future__ import annotations

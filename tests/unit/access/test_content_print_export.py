@@ -269,3 +269,30 @@ def test_the_register_shows_a_print_only_for_a_sheet_saved_or_printed(
     assert _acts(s, rid) == [("print", n) for n in world.archive_nos[:2]]
     notes = {e.note for e in s.call(register.list_events, None, None, 50) if e.act == "print"}
     assert notes == {f"printed record content sheet {made.issued.report_id} (printer desk)"}
+
+
+def test_a_job_the_printer_took_counts_even_if_it_fails_later_and_an_unrecorded_save_is_removed(
+        world, open_as, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    s = open_as(CUSTODIAN)
+    rid = _approved(s, world.records[:1], "copy")
+    made = _sheet(s, rid)
+    monkeypatch.setattr(deliver.printing, "print_pdf", lambda *a, **k: "desk-8")
+
+    def jammed(*args: object, **kwargs: object) -> None:
+        raise printing.PrintJobFailed("desk", "paper jam")
+
+    monkeypatch.setattr(deliver.printing, "wait_for_job", jammed)
+    with pytest.raises(printing.PrintingError):
+        deliver.print_report(s, made.issued, made.produced.pdf, "desk", 1, "律师取证")
+    # pages may have come out before the jam: the act stands, and the failure beside it
+    assert _acts(s, rid) == [("print", world.archive_nos[0])]
+    assert _count(s, "report.print") == 1 and _count(s, "report.print_failed") == 1
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise InputError("vault.locked")
+
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(s, "call", refused)
+    with pytest.raises(InputError):
+        deliver.save(s, made.issued, made.produced.pdf, target, "律师取证")
+    assert not target.exists()
