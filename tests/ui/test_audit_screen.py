@@ -52,6 +52,16 @@ async def open_audit(pilot: Any, app: ConftermApp) -> Any:
     return app.screen
 
 
+async def filter_by_action(pilot: Any, screen: Any, text: str) -> Any:
+    """Type ``text`` in the action filter, apply it, and wait for what it finds."""
+    screen.query_one("#audit-action").value = text
+    screen.query_one("#audit-action").focus()
+    await pilot.press("enter")
+    events = screen.query_one("#audit-list")
+    await wait_for(pilot, lambda: events.filtered and screen.loaded and events.count)
+    return events
+
+
 async def test_newest_first_and_only_the_visible_rows_are_read(
         make_app: MakeApp, vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     add_events(vault, EXTRA)
@@ -154,11 +164,7 @@ async def test_filter_by_an_action_s_name_and_read_its_detail(make_app: MakeApp)
     app = make_app(lang="zh_CN")
     async with app.run_test(size=(140, 36)) as pilot:
         screen = await open_audit(pilot, app)
-        screen.query_one("#audit-action").value = "登记人员"  # person.enrol, by its name
-        screen.query_one("#audit-action").focus()
-        await pilot.press("enter")
-        events = screen.query_one("#audit-list")
-        await wait_for(pilot, lambda: events.filtered and screen.loaded and events.count)
+        events = await filter_by_action(pilot, screen, "登记人员")  # person.enrol, by its name
         rows = [events.rows[i] for i in range(events.count)]
         assert rows and {r.action for r in rows} == {"person.enrol"}
         text = screen_text(app)
@@ -172,11 +178,7 @@ async def test_a_record_event_names_the_record_by_its_archive_number(
     app = make_app(path=path)
     async with app.run_test(size=(150, 36)) as pilot:
         screen = await open_audit(pilot, app)
-        screen.query_one("#audit-action").value = "record.create"
-        screen.query_one("#audit-action").focus()
-        await pilot.press("enter")
-        events = screen.query_one("#audit-list")
-        await wait_for(pilot, lambda: events.filtered and screen.loaded and events.count)
+        events = await filter_by_action(pilot, screen, "record.create")
         row = events.rows[0]
         assert row.archive_no and row.object_text == f"record:{row.object_id} {row.archive_no}"
         await wait_for(pilot, lambda: row.archive_no in screen_text(app))
@@ -187,11 +189,7 @@ async def test_a_lowercase_word_finds_names_too_and_the_filter_survives_f2(
     app = make_app(lang="en")
     async with app.run_test(size=(140, 36)) as pilot:
         screen = await open_audit(pilot, app)
-        screen.query_one("#audit-action").value = "enrolled"  # "person enrolled"
-        screen.query_one("#audit-action").focus()
-        await pilot.press("enter")
-        events = screen.query_one("#audit-list")
-        await wait_for(pilot, lambda: events.filtered and screen.loaded and events.count)
+        events = await filter_by_action(pilot, screen, "enrolled")  # "person enrolled"
         assert {events.rows[i].action for i in range(events.count)} == {"person.enrol"}
         screen.loaded = False
         await pilot.press("f2")
