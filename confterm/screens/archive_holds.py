@@ -35,8 +35,15 @@ from confterm.widgets.table_fill import refill
 from confterm.widgets.top_bar import TopBar
 
 
-def _list(ctx: Ctx, active_only: bool) -> list[Hold]:
-    return holds.list_holds(ctx.conn, active_only)
+def _list(ctx: Ctx, active_only: bool) -> tuple[list[Hold], dict[int, str]]:
+    """The holds, and how each hold on a saved query reads (its filters as chips)."""
+    found = holds.list_holds(ctx.conn, active_only)
+    texts = {}
+    for h in found:
+        if h.query:
+            filters = Filters.from_json(h.query)
+            texts[h.id] = " · ".join(filter_chips(filters, names(ctx, filters), with_text=True))
+    return found, texts
 
 
 def _client_hold(ctx: Ctx, client: str, reason: str, owner: str, reference: str) -> int:
@@ -106,10 +113,7 @@ class HoldsScreen(ViewsMixin, ConftermScreen):
         yield Footer(show_command_palette=False)
 
     async def reload(self) -> None:
-        self.found = await self.service(_list, not self.show_released)
-        self.query_texts = {h.id: " · ".join(filter_chips(
-            Filters.from_json(h.query), await self.service(names, Filters.from_json(h.query)),
-            with_text=True)) for h in self.found if h.query}
+        self.found, self.query_texts = await self.service(_list, not self.show_released)
         table = self.query_one(DataTable)
         refill(table, [t(f"archive.hold_col.{c}") for c in
                        ("id", "reason", "owner", "scope", "records", "started", "state")],

@@ -39,6 +39,18 @@ _INSERT = (f"INSERT INTO records({', '.join(INSERT_COLUMNS)})"
 
 SUSPENDED_TRIGGERS = ("records_count_insert", "records_capacity_insert")
 REBUILD_AFTER = 50_000
+
+
+def records_now(conn: Connection) -> int:
+    """The maintained record count (a counter the triggers keep, not a scan)."""
+    return int(conn.execute("SELECT coalesce(max(n), 0) FROM catalogue_counters"
+                            " WHERE key = 'records'").fetchone()[0])
+
+
+def rebuilds_indexes(rows: int, existing: int) -> bool:
+    """Whether writing ``rows`` new records into a table of ``existing`` is worth dropping
+    the secondary indexes and making them again at the end."""
+    return rows >= max(REBUILD_AFTER, existing)
 _KEPT_INDEXES = (
     "sqlite_autoindex_records_1",  # archive_no UNIQUE: checks duplicates
     "records_by_reviewed",  # (reviewed_at = now, id): new rows are appended at its end
@@ -80,8 +92,7 @@ class BulkWriter:
         self._triggers: list[str] = []
         self._indexes: list[str] = []
         self._hash: int | None = None  # record_search's hashsize before this bulk insert
-        self.existing = int(conn.execute("SELECT n FROM catalogue_counters WHERE key ="
-                                         " 'records'").fetchone()[0])
+        self.existing = records_now(conn)
         self._clients_seen: set[int] = set()
         self._counts: Counter[str] = Counter()
         self._per_client: Counter[int] = Counter()
@@ -96,7 +107,7 @@ class BulkWriter:
         for name in SUSPENDED_TRIGGERS:
             self.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
         self._hash = search_index.set_hash(self.conn, search_index.BULK_HASH_BYTES)
-        if self.expected >= max(REBUILD_AFTER, self.existing):
+        if rebuilds_indexes(self.expected, self.existing):
             self._drop_indexes()
 
     def finish(self) -> None:
@@ -227,7 +238,7 @@ class BulkWriter:
             self.conn.executemany(_INSERT, self._rows)
             self._count(self._rows)
             self.written += len(self._rows)
-            if not self._indexes and self.written >= max(REBUILD_AFTER, self.existing):
+            if not self._indexes and rebuilds_indexes(self.written, self.existing):
                 self._drop_indexes()
         if self._labels:
             self.conn.executemany("INSERT OR IGNORE INTO record_labels(record_id, label_id)"

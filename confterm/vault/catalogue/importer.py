@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from confterm.vault.catalogue import clients, holds, retention_sync
-from confterm.vault.catalogue.bulk import REBUILD_AFTER, BulkWriter
+from confterm.vault.catalogue import bulk, clients, holds, retention_sync
+from confterm.vault.catalogue.bulk import BulkWriter
 from confterm.vault.catalogue.classify import levels
 from confterm.vault.catalogue.common import local_today, require_writer, stamp
 from confterm.vault.catalogue.import_pipe import read_chunks
@@ -195,9 +195,7 @@ def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
     conn = ctx.conn
     expected = path.stat().st_size // BYTES_PER_ROW if path.is_file() else 0
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    existing = int(conn.execute("SELECT coalesce(max(n), 0) FROM catalogue_counters"
-                                " WHERE key = 'records'").fetchone()[0])
-    rebuilds = not dry_run and expected >= max(REBUILD_AFTER, existing)  # as bulk decides
+    rebuilds = not dry_run and bulk.rebuilds_indexes(expected, bulk.records_now(conn))
     size = large_import_cache_kib() if rebuilds else IMPORT_CACHE_KIB
     conn.execute(f"PRAGMA cache_size = {size}")  # index pages stay in memory
     conn.execute("PRAGMA threads = 2")  # recreating indexes sorts on both cores

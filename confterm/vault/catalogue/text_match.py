@@ -119,35 +119,35 @@ def id_union(m: TextMatch, conds: list[str], params: list[Any], limit: int,
     extra = " AND ".join(conds)
     sides: list[str] = []
     out: list[Any] = []
+
+    def narrowed(where: list[str], args: list[Any], key: str) -> str:
+        """``where`` with the caller's conditions and the keyset bound on ``key``."""
+        if extra:
+            where.append(extra)
+            args.extend(params)
+        if after is not None:
+            where.append(f"{key} {op} ?")
+            args.append(after)
+        return " AND ".join(where)
+
     # the record side: driven by the FTS index (rowid order)
-    where = ["record_search MATCH ?"]
     out.append(m.fts)
-    if extra:
-        where.append(extra)
-        out.extend(params)
-    if after is not None:
-        where.append(f"s.rowid {op} ?")
-        out.append(after)
+    where_sql = narrowed(["record_search MATCH ?"], out, "s.rowid")
     join = " JOIN records r ON r.id = s.rowid" if extra else ""
     order = f" ORDER BY s.rowid {direction}" if ordered else ""
     sides.append(f"SELECT s.rowid AS id FROM record_search s{join}"
-                 f" WHERE {' AND '.join(where)}{order} LIMIT ?")
+                 f" WHERE {where_sql}{order} LIMIT ?")
     out.append(limit)
     for b in m.branches:
         sql, more = _branch_sql(b)
-        where, bparams = [sql], list(more)
-        if extra:
-            where.append(extra)
-            bparams.extend(params)
-        if after is not None:
-            where.append(f"r.id {op} ?")
-            bparams.append(after)
+        bparams = list(more)
+        where_sql = narrowed([sql], bparams, "r.id")
         dense = (ordered and not extra and b.rest is None
                  and b.records > BROAD_CLIENT_RECORDS)
         hint = " NOT INDEXED" if dense else ""
         order = f" ORDER BY r.id {direction}" if ordered else ""
         sides.append(f"SELECT r.id AS id FROM records r{hint}"
-                     f" WHERE {' AND '.join(where)}{order} LIMIT ?")
+                     f" WHERE {where_sql}{order} LIMIT ?")
         out.extend([*bparams, limit])
     return " UNION ".join(f"SELECT id FROM ({s})" for s in sides), out
 
