@@ -7,7 +7,6 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +61,7 @@ async def test_a_bad_file_lists_every_problem_and_writes_nothing(
 
 def _clean_file(folder: Path, n: int) -> Path:
     file = folder / "catalogue.csv"
-    rows = (replace(r, location="") for r in bench_data.catalogue_rows(n, seed=3))
+    rows = (r._replace(location="") for r in bench_data.catalogue_rows(n, seed=3))
     write_csv(file, rows, lang="zh_CN", encoding="utf-8-sig")
     return file
 

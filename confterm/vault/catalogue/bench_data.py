@@ -10,7 +10,6 @@ audited call each would take minutes to make), and the file goes through the rea
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from confterm.vault.catalogue.common import stamp
@@ -43,7 +42,7 @@ def write_file(path: Path, count: int, encoding: str = "utf-8-sig", tag: str = "
     def rows() -> Iterator[CatalogueRow]:
         for row in catalogue_rows(count):
             if tag:
-                row = replace(row, archive_no=tag + row.archive_no, location=tag + row.location)
+                row = row._replace(archive_no=tag + row.archive_no, location=tag + row.location)
             boxes[row.location] = None
             yield row
 

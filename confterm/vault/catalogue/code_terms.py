@@ -19,7 +19,7 @@ produces (its escapes hold hex digits only), so the two token spaces never mix.
 
 from __future__ import annotations
 
-from itertools import pairwise
+from operator import add
 
 from confterm.vault.search_terms import MARK, fold
 
@@ -45,23 +45,49 @@ def _trigrams(p: list[str]) -> list[str]:
     return [PREFIX + a + b + c for a, b, c in zip(p, p[1:], p[2:], strict=False)]
 
 
-def index_tokens(*values: str) -> str:
-    """Tokens of archive numbers / credit codes for the FTS5 column.
+_RUN_END = "\n"
+"""Stands for ``SEP`` while tokens are characters: whitespace never survives folding."""
 
-    Written for speed (the import computes it for every row): list comprehensions and
-    ``dict.fromkeys`` keep the order and drop repeats as the obvious loops would.
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def index_tokens(*values: str) -> str:
+    """Tokens of archive numbers / credit codes for the FTS5 column: each value's
+    trigrams then ``SEP`` (values of three or more pieces), then the distinct pairs and
+    the distinct characters of all values.
+
+    Why it is built from slices: the import computes this for every row. Each character
+    is one piece, so the tokens are first made of the folded text's characters and
+    joined; then each distinct character that is not its own piece (usually just "-") is
+    replaced by its escape in one ``str.replace``, ``MARK`` first so that no escape is
+    escaped again, and every token is prefixed (~5 µs per archive number instead of
+    ~10 µs for building each token from pieces).
     """
     runs: list[str] = []
     pairs: list[str] = []
     singles: list[str] = []
     for value in values:
-        p = pieces(value)
-        if len(p) >= 3:
-            runs += _trigrams(p)
-            runs.append(SEP)
-        pairs += [PREFIX + a + b for a, b in pairwise(p)]
-        singles += [PREFIX + a for a in p]
-    return " ".join([*runs, *dict.fromkeys(pairs), *dict.fromkeys(singles)])
+        text = "".join(fold(value).split())
+        two = [*map(add, text, text[1:])]
+        if len(text) >= 3:
+            runs += map(add, two, text[2:])
+            runs.append(_RUN_END)
+        pairs += two
+        singles += text
+    tokens = [*runs, *dict.fromkeys(pairs), *dict.fromkeys(singles)]
+    if not tokens:
+        return ""
+    joined = " ".join(tokens)
+    odd = set(singles).difference(_PLAIN)
+    if MARK in odd:
+        odd.discard(MARK)
+        joined = joined.replace(MARK, _piece(MARK))
+    for ch in odd:
+        joined = joined.replace(ch, _piece(ch))
+    if runs:
+        joined = joined.replace(_RUN_END, MARK)
+    return PREFIX + joined.replace(" ", " " + PREFIX)
 
 
 def phrase(term: str) -> str:

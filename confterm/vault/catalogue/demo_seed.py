@@ -13,7 +13,6 @@ any day it is opened.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from confterm.vault.access import change_batch, changes
@@ -61,7 +60,7 @@ def _reboxed(rows: list[CatalogueRow]) -> list[CatalogueRow]:
         if in_box >= PER_BOX or r.client_code != client:
             box, in_box, client = box + 1, 0, r.client_code
         in_box += 1
-        out.append(replace(r, row=i + 2, location=f"BOX-{box:06d}"))
+        out.append(r._replace(row=i + 2, location=f"BOX-{box:06d}"))
     return out
 
 

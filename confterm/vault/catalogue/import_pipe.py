@@ -19,9 +19,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections import namedtuple
 from collections.abc import Callable, Iterator
-from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,15 +31,10 @@ from confterm.vault.importing.reader import CatalogueReader
 from confterm.vault.retention_rules import rules_by_category
 
 Progress = Callable[[int, int | None], None]
-Piece = tuple[list[Any], list[Problem], list[str], list[str]]
+Piece = tuple[list[CatalogueRow], list[Problem], list[str], list[str]]
 """(rows, problems, search tokens of "title archive_no", retention end) of one chunk."""
 CHILD_MIN_BYTES = 2 << 20  # below ~10,000 rows the child's start-up costs more than it saves
 
-
-ROW_FIELDS = tuple(CatalogueRow.__dataclass_fields__)
-Row = namedtuple("Row", ROW_FIELDS)  # type: ignore[misc]
-"""A CatalogueRow as a plain tuple: unpickling a frozen dataclass costs ~30 µs per row."""
-_fields = attrgetter(*ROW_FIELDS)
 
 
 def _docs(chunk: Chunk) -> list[str]:
@@ -55,7 +48,7 @@ def _ends(chunk: Chunk, calc: Calculator) -> list[str]:
 
 def _light(chunk: Chunk, calc: Calculator) -> Piece:
     """Everything per row that needs no vault lookup, done where the row was read."""
-    return ([Row(*_fields(r)) for r in chunk.rows], chunk.problems, _docs(chunk),
+    return (chunk.rows, chunk.problems, _docs(chunk),
             _ends(chunk, calc))
 
 
@@ -88,7 +81,7 @@ def read_chunks(path: Path, options: ImportOptions,
                 progress: Progress | None = None) -> Iterator[Piece]:
     """A :data:`Piece` for each validated chunk of ``path``.
 
-    Rows have the attributes of :class:`CatalogueRow` (they are ``Row`` tuples).
+    Rows are :class:`CatalogueRow` tuples.
     """
     if not path.is_file() or path.stat().st_size < CHILD_MIN_BYTES:
         calc = Calculator(rules_by_category(options.rules))
@@ -191,8 +184,8 @@ def _raise(kind: str, key: str, params: dict[str, object]) -> None:
 
 
 if __name__ == "__main__":
-    # Run the imported module's function, not this __main__ copy: pickled rows must name
-    # confterm.vault.catalogue.import_pipe.Row, which the parent can resolve.
+    # Run the imported module's function, not this __main__ copy (its names are the
+    # ones the parent can resolve).
     from confterm.vault.catalogue import import_pipe
 
     import_pipe.child_main(sys.stdin.buffer, sys.stdout.buffer)

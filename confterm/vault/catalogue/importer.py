@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
+
 from confterm.vault.catalogue import bulk, clients, holds, retention_sync
 from confterm.vault.catalogue.bulk import BulkWriter
 from confterm.vault.catalogue.classify import levels
@@ -49,6 +51,29 @@ def large_import_cache_kib() -> int:
     except (AttributeError, ValueError, OSError):
         return LARGE_IMPORT_CACHE_KIB
     return -max(-IMPORT_CACHE_KIB, min(-LARGE_IMPORT_CACHE_KIB, memory // 8 // 1024))
+
+
+def rollback_journal(conn: Connection) -> str | None:
+    """Switch a large import to a rollback journal; return the mode to go back to, or
+    None when the switch could not be made (the import then runs as it is).
+
+    Why: in WAL mode every page of the transaction is written twice, once into the WAL at
+    commit and again into the database by the checkpoint; for a 1,000,000-record import
+    that is 870 MB more to write (commit 9.7 s -> 5.0 s). A rollback journal holds only
+    the pages that existed before, and it is as safe against a crash: an interrupted
+    import is rolled back from the journal when the vault is next opened, and opening
+    sets WAL again. The journal holds encrypted pages only, like the WAL.
+    """
+    before = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    if before != "wal":
+        return None
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+    except sqlcipher3.OperationalError:  # another connection holds the vault
+        return None
+    return before if str(mode[0]).lower() == "delete" else None
+
+
 BYTES_PER_ROW = 200
 """A guess of a catalogue row's size in a file, to tell a large import from a small one
 before reading it (a CSV row of the usual columns takes ~190 bytes, an XLSX row less)."""
@@ -199,6 +224,7 @@ def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
     size = large_import_cache_kib() if rebuilds else IMPORT_CACHE_KIB
     conn.execute(f"PRAGMA cache_size = {size}")  # index pages stay in memory
     conn.execute("PRAGMA threads = 2")  # recreating indexes sorts on both cores
+    journal = rollback_journal(conn) if rebuilds else None
     try:
         with ctx.transaction() as conn:
             checker = _Checker(ctx, conn, result, dry_run, expected)
@@ -223,6 +249,8 @@ def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
     except _Rollback:
         pass
     finally:
+        if journal is not None:
+            conn.execute(f"PRAGMA journal_mode = {journal}").fetchone()
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
         conn.execute("PRAGMA threads = 0")
     result.seconds = time.perf_counter() - started

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import zipfile
 from datetime import date, datetime
@@ -150,7 +149,7 @@ TRICKY = CatalogueRow(
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_export_then_import_gives_the_same_rows(tmp_path: Path, lang: str, kind: str) -> None:
-    plain = dataclasses.replace(TRICKY, row=3, archive_no="ZB-1", category="ledger",
+    plain = TRICKY._replace(row=3, archive_no="ZB-1", category="ledger",
                                 scrapped_year=None, labels=(), pages=None,
                                 extension_years=None, extension_reason="", unresolved=False,
                                 unresolved_reason="", personal_info=False, level="public",
@@ -180,7 +179,7 @@ def test_exported_csv_guards_formula_like_text(tmp_path: Path) -> None:
 
 
 def test_export_encoding_problem_is_clear(tmp_path: Path) -> None:
-    odd = dataclasses.replace(TRICKY, title="欧元 €")
+    odd = TRICKY._replace(title="欧元 €")
     with pytest.raises(InputError) as info:
         write_csv(tmp_path / "gbk.csv", [TRICKY, odd], encoding="gbk")
     assert info.value.params["char"] == "€" and info.value.params["row"] == 3  # file row

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from tests.unit.catalogue_db.conftest import Place
 
 
 def _rows(n: int, box: str = "") -> list[CatalogueRow]:
-    return [replace(r, location=box) for r in catalogue_rows(n)]
+    return [r._replace(location=box) for r in catalogue_rows(n)]
 
 
 def snapshot(ctx: Ctx) -> dict[str, Any]:
@@ -57,7 +56,7 @@ def test_bad_row_at_the_end_of_a_large_file_leaves_the_vault_unchanged(
         cat: VaultSession, tmp_path: Path, add_record: Callable[..., int]) -> None:
     add_record()
     rows = _rows(30_000)
-    rows[-1] = replace(rows[-1], client_code="91350100M000100Y44")  # bad check character
+    rows[-1] = rows[-1]._replace(client_code="91350100M000100Y44")  # bad check character
     path = tmp_path / "big.csv"
     write_csv(path, rows)
     assert path.stat().st_size > import_pipe.CHILD_MIN_BYTES  # read by the child process
@@ -73,7 +72,7 @@ def test_successful_import_keeps_counters_holds_and_triggers(
         cat: VaultSession, tmp_path: Path, place: Place, client_id: int) -> None:
     cat.call(holds.create, "查账", "审计", "query", filters=Filters(category="ledger"))
     path = tmp_path / "ok.csv"
-    write_csv(path, _rows(400) + [replace(r, row=402 + i, location="BX0001")
+    write_csv(path, _rows(400) + [r._replace(row=402 + i, location="BX0001")
                                   for i, r in enumerate(_rows(450)[400:])])
     before = cat.call(snapshot)
     result = cat.call(importer.import_file, path)
@@ -97,10 +96,10 @@ def test_dry_run_lists_vault_problems_and_writes_nothing(
     cat.call(lambda ctx: ctx.conn.execute("UPDATE locations SET capacity = 2 WHERE id = ?",
                                           (place.box,)))
     base = _rows(5, box="BX0001")
-    rows = [replace(base[0], archive_no="DUP-0001"),
-            replace(base[1], location="NO-SUCH-BOX"),
+    rows = [base[0]._replace(archive_no="DUP-0001"),
+            base[1]._replace(location="NO-SUCH-BOX"),
             base[2], base[3], base[4],
-            replace(base[0], row=7, archive_no="X-1", client_code="91350100M000100Y43",
+            base[0]._replace(row=7, archive_no="X-1", client_code="91350100M000100Y43",
                     client_name="另一个名字有限公司")]
     path = tmp_path / "check.csv"
     write_csv(path, rows)
@@ -121,7 +120,7 @@ def test_dry_run_lists_vault_problems_and_writes_nothing(
 
 def test_duplicate_archive_number_inside_the_file(cat: VaultSession, tmp_path: Path) -> None:
     rows = _rows(3)
-    rows[2] = replace(rows[2], archive_no=rows[0].archive_no)
+    rows[2] = rows[2]._replace(archive_no=rows[0].archive_no)
     path = tmp_path / "dup.csv"
     write_csv(path, rows)
     result = cat.call(importer.import_file, path)

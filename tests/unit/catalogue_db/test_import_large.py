@@ -3,14 +3,13 @@ counts kept in Python) leaves exactly what the per-row path leaves, or nothing a
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from confterm.errors import ConflictError
-from confterm.vault.catalogue import browse, holds, importer
+from confterm.vault.catalogue import browse, bulk, holds, importer
 from confterm.vault.catalogue.bulk import BulkWriter
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.importing.export import write_csv
@@ -35,7 +34,7 @@ def test_large_import_keeps_indexes_counters_holds_and_search(
     cat.call(holds.create, "查账", "审计", "query", filters=Filters(category="ledger"))
     rows = _rows(300)
     path = tmp_path / "ok.csv"
-    write_csv(path, [replace(r, location="BX0001") if i < 5 else r
+    write_csv(path, [r._replace(location="BX0001") if i < 5 else r
                      for i, r in enumerate(rows)])
     before = cat.call(schema)
     result = cat.call(importer.import_file, path)
@@ -57,7 +56,7 @@ def test_large_import_failing_at_the_last_row_changes_nothing(
         cat: VaultSession, tmp_path: Path, add_record: Any, large: None) -> None:
     add_record()
     rows = _rows(400)
-    rows[-1] = replace(rows[-1], client_code="91350100M000100Y44")  # bad check character
+    rows[-1] = rows[-1]._replace(client_code="91350100M000100Y44")  # bad check character
     path = tmp_path / "bad.csv"
     write_csv(path, rows)
     before = cat.call(schema)
@@ -83,3 +82,32 @@ def test_bulk_writer_refuses_an_over_full_box(cat: VaultSession, place: Place,
     with pytest.raises(ConflictError):
         cat.call(fill)
     assert cat.call(schema) == before
+
+
+def test_large_import_writes_through_a_rollback_journal_and_leaves_the_vault_in_wal(
+        cat: VaultSession, tmp_path: Path, large: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Why it matters: in WAL mode a large import is written twice (WAL, then checkpoint);
+    the vault must still be in WAL afterwards, whether the import committed or not."""
+    monkeypatch.setattr(bulk, "REBUILD_AFTER", 100)
+    seen: list[str] = []
+
+    def run(ctx: Ctx, path: Path) -> importer.ImportResult:
+        def progress(done: int, total: int | None) -> None:
+            seen.append(str(ctx.conn.execute("PRAGMA journal_mode").fetchone()[0]))
+        return importer.import_file(ctx, path, progress=progress)
+
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    write_csv(good, _rows(200))
+    rows = _rows(200)[100:]
+    rows[-1] = rows[-1]._replace(client_code="91350100M000100Y44")
+    write_csv(bad, rows)
+    assert cat.call(run, good).committed
+    assert seen and set(seen) == {"delete"}
+    mode = "PRAGMA journal_mode"
+    assert cat.call(lambda ctx: ctx.conn.execute(mode).fetchone()[0]) == "wal"
+    seen.clear()
+    assert not cat.call(run, bad).committed
+    assert set(seen) == {"delete"}
+    assert cat.call(lambda ctx: ctx.conn.execute(mode).fetchone()[0]) == "wal"
+    assert not (cat.path / "vault.db-journal").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,11 @@ from tests.unit.test_cli_core import PASS, run
 
 def _sample() -> list[CatalogueRow]:
     rows = list(catalogue_rows(40))
-    rows[0] = replace(rows[0], title="王喆、李堃、赵玥报销单据（䶮字号）", labels=("涉诉", "原件"),
+    rows[0] = rows[0]._replace(title="王喆、李堃、赵玥报销单据（䶮字号）", labels=("涉诉", "原件"),
                       notes="第一行\n第二行", unresolved=True, unresolved_reason="欠款未清")
-    rows[1] = replace(rows[1], category="ledger", start_year=2017, end_year=2019,
+    rows[1] = rows[1]._replace(category="ledger", start_year=2017, end_year=2019,
                       fiscal_year=2019, extension_years=40, extension_reason="审计要求")
-    return [replace(r, location="") for r in rows]
+    return [r._replace(location="") for r in rows]
 
 
 def _comparable(rows: list[CatalogueRow]) -> list[tuple[object, ...]]:
@@ -71,7 +70,7 @@ def test_import_and_export_commands(cli_vault: Path, tmp_path: Path) -> None:
     write_csv(good, _sample())
     bad = tmp_path / "bad.csv"
     rows = _sample()
-    rows[-1] = replace(rows[-1], start_year=2020, end_year=2019, fiscal_year=2019)
+    rows[-1] = rows[-1]._replace(start_year=2020, end_year=2019, fiscal_year=2019)
     write_csv(bad, rows)
     refused = run("import", str(bad), "--vault", str(cli_vault), stdin=f"{PASS}\n")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
