@@ -5,7 +5,9 @@ Chinese Excel saves "CSV" in the ANSI code page (GBK, read here as its superset 
 UTF-8 without a BOM. Guessing wrong turns every name into mojibake that then passes
 validation, so the rule is strict and checks the whole file (streamed, in 1 MiB pieces):
 
-1. a BOM decides (UTF-8 -> utf-8-sig, UTF-16 LE/BE -> utf-16);
+1. a BOM decides (UTF-8 -> utf-8-sig, UTF-16 LE/BE -> utf-16), and the whole file must
+   then decode in that encoding (a file cut short, or pasted together from two files,
+   is refused here with the byte, not halfway through the import);
 2. else, if the whole file decodes as strict UTF-8 -> utf-8 (GBK text almost never does);
 3. else, if it decodes as strict GB18030 -> gb18030;
 4. else a clear error naming the file and the first byte neither could read.
@@ -50,6 +52,10 @@ def detect_encoding(path: Path) -> str:
                          ) from None
     for bom, name in _BOMS:
         if head.startswith(bom):
+            bad = _first_bad_byte(path, name)
+            if bad is not None:
+                raise InputError("import.bad_text_after_bom", file=str(path), offset=bad,
+                                 encoding="UTF-8" if name == "utf-8-sig" else "UTF-16")
             return name
     if _first_bad_byte(path, "utf-8") is None:
         return "utf-8"

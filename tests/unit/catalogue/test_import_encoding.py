@@ -63,3 +63,20 @@ def test_empty_file_is_utf8(tmp_path: Path) -> None:
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
     assert detect_encoding(path) == "utf-8"
+
+
+@pytest.mark.parametrize(("encoding", "named", "left"), [("utf-8-sig", "UTF-8", 2),
+                                                         ("utf-16", "UTF-16", 1)])
+def test_a_file_with_a_bom_that_breaks_off_names_the_byte(tmp_path: Path, encoding: str,
+                                                         named: str, left: int) -> None:
+    """A file cut short in the middle of its last character (a copy that did not finish):
+    ``left`` bytes of that character remain."""
+    path = tmp_path / "cut.csv"
+    data = "档案编号,题名\nPZ-1,凭证".encode(encoding)[:-1]
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        detect_encoding(path)
+    assert info.value.key == "import.bad_text_after_bom"
+    assert info.value.params == {"file": str(path), "offset": len(data) - left,
+                                 "encoding": named}
+    assert "cut.csv" in str(info.value)
