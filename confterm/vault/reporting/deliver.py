@@ -52,10 +52,12 @@ def _save_error(path: Path, exc: OSError) -> InputError:
 
 def save(session: VaultSession, issued: produce.Issued, pdf: bytes, path: Path,
          purpose: str) -> Path:
-    """Write ``pdf`` to ``path`` (atomically, mode 0600) and audit the save. If the save
+    """Write ``pdf`` to ``path`` (atomically, mode 0600) and audit the save, once the
+    report's delivery checks pass again (``ReportOptions.before_delivery``). If the save
     cannot be recorded (the vault locked meanwhile, a full disk), the file is removed: a
     sheet never stays on disk without its audit event and access acts."""
     target = check_writable(path).absolute()
+    session.call(produce.check_delivery, issued)
     try:
         write_atomic(target, pdf, mode=0o600)
     except OSError as exc:
@@ -84,13 +86,15 @@ def _printer_of(job_id: str) -> str:
 def print_report(session: VaultSession, issued: produce.Issued, pdf: bytes,
                  printer: str | None, copies: int, purpose: str,
                  server: str | None = None, settle: float = SETTLE_SECONDS) -> Printed:
-    """Send to CUPS and watch the job for ``settle`` seconds for an error.
+    """Send to CUPS, once the report's delivery checks pass again, and watch the job for
+    ``settle`` seconds for an error.
 
     Success is audited as ``report.print``; any PrintingError is audited as
     ``report.print_failed`` with its reason, then raised for the caller to show.
     """
     if not 1 <= copies <= 99:
         raise InputError("reporting.bad_copies", copies=copies)
+    session.call(produce.check_delivery, issued)
     try:
         job = printing.print_pdf(pdf, printer, copies, title=issued.report_id, server=server)
     except printing.PrintingError as exc:  # nothing reached the printer

@@ -29,6 +29,7 @@ EVERYONE: tuple[str, ...] = ()
 
 
 Delivered = Callable[[Ctx, str, str], object]
+Precheck = Callable[[Ctx], object]
 
 
 @dataclass
@@ -54,6 +55,12 @@ class ReportOptions:
     act in the access register), run as ``write(ctx, "save" | "print", target)`` in the
     transaction that records a save or a print; a sheet that fails to render, is never
     saved, or fails to print leaves no act behind."""
+    before_delivery: list[Precheck] = field(default_factory=list, repr=False)
+    """Set by a kind's build: checks each save or print must pass again, run as
+    ``check(ctx)`` on the database thread, outside a transaction, just before the file is
+    written or the job is sent. A check that raises stops that delivery (a refusal it
+    audits stays in the trail): a grant that ended after the sheet was made (the request
+    closed or expired, the record put on hold) no longer lets it out."""
 
 
 @dataclass(frozen=True)

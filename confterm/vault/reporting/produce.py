@@ -52,6 +52,7 @@ class Prepared:
     missing: list[Missing] = field(default_factory=list)
     withheld: list[tuple[str, str]] = field(default_factory=list)  # (name, value)
     on_delivery: list[kinds.Delivered] = field(default_factory=list)  # see ReportOptions
+    before_delivery: list[kinds.Precheck] = field(default_factory=list)  # see ReportOptions
 
     @property
     def rows(self) -> int:
@@ -90,7 +91,7 @@ def prepare(ctx: Ctx, options: kinds.ReportOptions,
     material = pki_store.signing_material(ctx)
     withheld = [("recovery_key", options.recovery_key)] if options.recovery_key else []
     return Prepared(report, signatures, material, where_missing(report), withheld,
-                    list(options.on_delivery))
+                    list(options.on_delivery), list(options.before_delivery))
 
 
 def render(prepared: Prepared) -> ProducedReport:
@@ -117,6 +118,7 @@ class Issued:
     rows: int
     audit_seq: int
     on_delivery: tuple[kinds.Delivered, ...] = ()  # see ReportOptions
+    before_delivery: tuple[kinds.Precheck, ...] = ()  # see ReportOptions
 
 
 def _stored_manifest(prepared: Prepared, produced: ProducedReport) -> str:
@@ -156,7 +158,14 @@ def record(ctx: Ctx, prepared: Prepared, produced: ProducedReport, purpose: str,
              prepared.rows, hashlib.sha256(produced.pdf).digest(), missing, seq))
         issued_id = int(cur.lastrowid or 0)
     return Issued(issued_id, report.report_id, produced.short_code, pages, prepared.rows, seq,
-                  tuple(prepared.on_delivery))
+                  tuple(prepared.on_delivery), tuple(prepared.before_delivery))
+
+
+def check_delivery(ctx: Ctx, issued: Issued) -> None:
+    """Run the report's ``before_delivery`` checks (outside a transaction: a refusal they
+    audit is committed although nothing is delivered)."""
+    for check in issued.before_delivery:
+        check(ctx)
 
 
 def record_delivery(ctx: Ctx, issued_id: int, kind: str, target: str, purpose: str,

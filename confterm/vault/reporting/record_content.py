@@ -8,7 +8,9 @@ and the refusal is in the audit trail. Each record is logged against the request
 access register) when the sheet is saved or the printer takes the job, in the transaction
 that records that delivery and names the report's id and the file or printer: a sheet only
 made, or refused by the printer, leaves no act. (So the paper's own checkpoint, taken
-when the sheet is made, comes before its acts; the acts name the sheet.)
+when the sheet is made, comes before its acts; the acts name the sheet.) The guard is
+asked again before each save or print: a request closed or expired, or a record put on
+hold, after the sheet was made stops it there.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def record_content_report(ctx: Ctx, options: ReportOptions) -> Report:
     check_size(len(ids) * len(content.FIELDS), t("reporting.kind.record-content", lang))
     report_id = new_report_id(ctx, PREFIX)
     grants = content.check_all(ctx, request_id, ids, "print")
+    options.before_delivery.append(lambda c: content.check_all(c, request_id, ids, "print"))
     options.on_delivery.append(lambda c, kind, target: content.log_all(
         c, grants, t(f"content.{kind}_note", lang, report_id=report_id, target=target)))
     rows = content.read(ctx, ids, lang)

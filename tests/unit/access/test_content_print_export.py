@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -288,11 +289,39 @@ def test_a_job_the_printer_took_counts_even_if_it_fails_later_and_an_unrecorded_
     assert _acts(s, rid) == [("print", world.archive_nos[0])]
     assert _count(s, "report.print") == 1 and _count(s, "report.print_failed") == 1
 
-    def refused(*args: object, **kwargs: object) -> object:
-        raise InputError("vault.locked")
+    call = s.call
+
+    def refused(fn: Any, *args: object, **kwargs: object) -> object:
+        if fn is deliver.produce.record_delivery:  # the file is written, then this fails
+            raise InputError("vault.locked")
+        return call(fn, *args, **kwargs)
 
     target = tmp_path / "sheet.pdf"
     monkeypatch.setattr(s, "call", refused)
     with pytest.raises(InputError):
         deliver.save(s, made.issued, made.produced.pdf, target, "律师取证")
     assert not target.exists()
+
+
+def test_a_sheet_whose_grant_ended_after_it_was_made_is_neither_saved_nor_printed(
+        world, open_as, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The guard is asked again at each save or print: between making the sheet and
+    handing it over, the request expired (or was closed, or a record put on hold)."""
+    s = open_as(CUSTODIAN)
+    rid = _approved(s, world.records[:2], "copy", expires_on="2026-03-12")
+    made = _sheet(s, rid)
+    world.now.advance(days=3)  # 2026-03-13, the day after the last day of use
+    refusals = _count(s, "access.print_refused")
+    target = tmp_path / "sheet.pdf"
+    with pytest.raises(ConftermError) as info:
+        deliver.save(s, made.issued, made.produced.pdf, target, "律师取证")
+    assert "expired on 2026-03-12" in info.value.message("en")
+    assert not target.exists()
+    sent: list[object] = []
+    monkeypatch.setattr(deliver.printing, "print_pdf", lambda *a, **k: sent.append(a))
+    with pytest.raises(ConftermError):
+        deliver.print_report(s, made.issued, made.produced.pdf, "desk", 1, "律师取证")
+    assert sent == []
+    assert _acts(s, rid) == [] and _count(s, "report.save") == 0
+    assert _count(s, "report.print") == 0
+    assert _count(s, "access.print_refused") == refusals + 2  # each refusal is audited
