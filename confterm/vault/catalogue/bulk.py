@@ -26,13 +26,17 @@ from typing import Any
 from confterm.errors import ConflictError
 from confterm.vault.catalogue import labels as labels_mod
 from confterm.vault.catalogue import retention_sync, search_index
+from confterm.vault.importing.model import CatalogueRow
 from confterm.vault.store import Connection
 
-INSERT_COLUMNS = ("id", "archive_no", "title", "client_id", "category", "volume_no", "books",
-                  "start_year", "end_year", "fiscal_year", "medium", "pages", "level",
-                  "location_id", "personal_info", "unresolved", "unresolved_reason",
-                  "extension_years", "extension_reason", "scrapped_year", "archived_on",
-                  "notes", "retention_end", "reviewed_at", "created_at", "updated_at")
+ROW_COLUMNS = ("archive_no", "title", "category", "volume_no", "books", "start_year",
+               "end_year", "fiscal_year", "medium", "pages", "level", "personal_info",
+               "unresolved", "unresolved_reason", "extension_years", "extension_reason",
+               "scrapped_year", "archived_on", "notes", "retention_end")
+"""The columns a file's row alone decides (:func:`row_values`): an import's reading
+process computes them, so the vault side only puts the ids before and the times after."""
+INSERT_COLUMNS = ("id", "client_id", "location_id", *ROW_COLUMNS,
+                  "reviewed_at", "created_at", "updated_at")
 _INSERT = (f"INSERT INTO records({', '.join(INSERT_COLUMNS)})"
            f" VALUES ({', '.join('?' * len(INSERT_COLUMNS))})")
 
@@ -66,7 +70,19 @@ WHERE r.id BETWEEN :a AND :b AND h.scope = 'client' AND h.released_at IS NULL"""
 _OVERFULL = ("SELECT path, capacity, record_count FROM locations WHERE capacity IS NOT NULL"
              " AND record_count > capacity AND id IN ({marks}) LIMIT 1")
 # Column positions in a buffered row (INSERT_COLUMNS).
-_CLIENT, _CATEGORY, _LEVEL, _LOCATION, _UNRESOLVED = 3, 4, 12, 13, 15
+_CLIENT, _CATEGORY, _LEVEL, _LOCATION, _UNRESOLVED = (
+    INSERT_COLUMNS.index(c) for c in ("client_id", "category", "level", "location_id",
+                                      "unresolved"))
+
+
+def row_values(row: CatalogueRow, retention_end: str) -> tuple[Any, ...]:
+    """A validated file row's values in ``ROW_COLUMNS`` order."""
+    return (row.archive_no, row.title, row.category, row.volume_no, row.books, row.start_year,
+            row.end_year, row.fiscal_year, row.medium, row.pages, row.level,
+            int(row.personal_info), int(row.unresolved), row.unresolved_reason,
+            row.extension_years, row.extension_reason, row.scrapped_year,
+            row.archived_on.isoformat() if row.archived_on else None, row.notes,
+            retention_end)
 
 
 class BulkWriter:
@@ -160,13 +176,13 @@ class BulkWriter:
                             v.get("extension_reason", ""))
         now = self.now
         self._rows.append((
-            rid, v["archive_no"], v["title"], v["client_id"], v["category"],
-            v.get("volume_no", ""), v.get("books", 1), v.get("start_year"), v.get("end_year"),
-            v["fiscal_year"], v.get("medium", "paper"), v.get("pages"), v["level"],
-            v.get("location_id"), int(bool(v.get("personal_info"))),
-            int(bool(v.get("unresolved"))), v.get("unresolved_reason", ""),
-            v.get("extension_years"), v.get("extension_reason", ""), v.get("scrapped_year"),
-            v.get("archived_on"), v.get("notes", ""), end, now, now, now))
+            rid, v["client_id"], v.get("location_id"), v["archive_no"], v["title"],
+            v["category"], v.get("volume_no", ""), v.get("books", 1), v.get("start_year"),
+            v.get("end_year"), v["fiscal_year"], v.get("medium", "paper"), v.get("pages"),
+            v["level"], int(bool(v.get("personal_info"))), int(bool(v.get("unresolved"))),
+            v.get("unresolved_reason", ""), v.get("extension_years"),
+            v.get("extension_reason", ""), v.get("scrapped_year"), v.get("archived_on"),
+            v.get("notes", ""), end, now, now, now))
         self.client_tokens.ensure(v["client_id"])
         self._docs.append((rid, tokens if tokens is not None else
                            search_index.record_part(v["title"], v["archive_no"])))
@@ -175,28 +191,22 @@ class BulkWriter:
             self.flush()
         return rid
 
-    def add_row(self, row: Any, client_id: int, location_id: int | None, end: str,
-                tokens: str) -> None:
-        """The import's fast path: a validated row (CatalogueRow fields) whose retention
-        end and title/number tokens were computed by the reading process."""
+    def add_row(self, labels: tuple[str, ...], client_id: int, location_id: int | None,
+                values: tuple[Any, ...], tokens: str) -> None:
+        """The import's fast path: a validated row's :func:`row_values` and search tokens
+        (search_index.record_part), computed by the reading process, and its labels."""
         if not self._triggers and self.next_id == self.first_id:
             self._suspend_triggers()
         rid = self.next_id
         self.next_id += 1
         now = self.now
-        self._rows.append((
-            rid, row.archive_no, row.title, client_id, row.category, row.volume_no, row.books,
-            row.start_year, row.end_year, row.fiscal_year, row.medium, row.pages, row.level,
-            location_id, int(row.personal_info), int(row.unresolved), row.unresolved_reason,
-            row.extension_years, row.extension_reason, row.scrapped_year,
-            row.archived_on.isoformat() if row.archived_on else None, row.notes, end,
-            now, now, now))
+        self._rows.append((rid, client_id, location_id, *values, now, now, now))
         if client_id not in self._clients_seen:
             self._clients_seen.add(client_id)
             self.client_tokens.ensure(client_id)
         self._docs.append((rid, tokens))
-        if row.labels:
-            self._add_labels(rid, row.labels)
+        if labels:
+            self._add_labels(rid, labels)
         if len(self._rows) >= self.batch:
             self.flush()
 

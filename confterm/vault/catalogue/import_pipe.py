@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from confterm.errors import ConftermError, InputError
+from confterm.vault.catalogue.bulk import row_values
 from confterm.vault.catalogue.retention_sync import Calculator
 from confterm.vault.catalogue.search_index import record_part
 from confterm.vault.importing.model import CatalogueRow, Chunk, ImportOptions, Problem
@@ -31,8 +32,9 @@ from confterm.vault.importing.reader import CatalogueReader
 from confterm.vault.retention_rules import rules_by_category
 
 Progress = Callable[[int, int | None], None]
-Piece = tuple[list[CatalogueRow], list[Problem], list[str], list[str]]
-"""(rows, problems, search tokens of "title archive_no", retention end) of one chunk."""
+Piece = tuple[list[CatalogueRow], list[Problem], list[str], list[tuple[Any, ...]]]
+"""(rows, problems, search tokens of "title archive_no", the values to insert
+(bulk.row_values, retention end included)) of one chunk."""
 CHILD_MIN_BYTES = 2 << 20  # below ~10,000 rows the child's start-up costs more than it saves
 
 
@@ -41,15 +43,16 @@ def _docs(chunk: Chunk) -> list[str]:
     return [record_part(r.title, r.archive_no) for r in chunk.rows]
 
 
-def _ends(chunk: Chunk, calc: Calculator) -> list[str]:
-    return [calc.end(r.category, r.fiscal_year, r.end_year, r.scrapped_year,
-                     r.extension_years, r.extension_reason) for r in chunk.rows]
+def _values(chunk: Chunk, calc: Calculator) -> list[tuple[Any, ...]]:
+    return [row_values(r, calc.end(r.category, r.fiscal_year, r.end_year, r.scrapped_year,
+                                   r.extension_years, r.extension_reason))
+            for r in chunk.rows]
 
 
 def _light(chunk: Chunk, calc: Calculator) -> Piece:
-    """Everything per row that needs no vault lookup, done where the row was read."""
-    return (chunk.rows, chunk.problems, _docs(chunk),
-            _ends(chunk, calc))
+    """Everything per row that needs no vault lookup, done where the row was read. (The
+    values share their strings with the rows: pickle sends each string once.)"""
+    return chunk.rows, chunk.problems, _docs(chunk), _values(chunk, calc)
 
 
 def child_main(stdin: IO[bytes], stdout: IO[bytes]) -> None:

@@ -27,7 +27,7 @@ from confterm.vault.catalogue.bulk import BulkWriter
 from confterm.vault.catalogue.classify import levels
 from confterm.vault.catalogue.common import local_today, require_writer, stamp
 from confterm.vault.catalogue.import_pipe import read_chunks
-from confterm.vault.importing.model import ImportOptions, Problem
+from confterm.vault.importing.model import CatalogueRow, ImportOptions, Problem
 from confterm.vault.session import Ctx
 from confterm.vault.store import Connection
 
@@ -138,23 +138,22 @@ class _Checker:
         if len(self.result.problems) < MAX_KEPT:
             self.result.problems.append(Problem(row, column, key, params))
 
-    def chunk(self, rows: list[Any], problems: list[Problem], docs: list[str],
-              ends: list[str]) -> None:
+    def chunk(self, rows: list[CatalogueRow], problems: list[Problem], docs: list[str],
+              values: list[tuple[Any, ...]]) -> None:
         for p in problems:
             self.problem(p.row, p.column, p.key, **dict(p.params))
+        self.result.rows += len(rows)
         taken = self._taken([r.archive_no for r in rows])
         add = self.writer.add_row
-        for row, doc, end in zip(rows, docs, ends, strict=True):
-            self.result.rows += 1
-            before = self.result.problem_count
+        result, dry_run = self.result, self.dry_run
+        for row, doc, vals in zip(rows, docs, values, strict=True):
             if taken and row.archive_no in taken:
                 self.problem(row.row, "档案编号 / archive_no", "records.import_number_taken",
                              archive_no=row.archive_no)
             client_id = self._client(row)
             location_id = self._location(row) if row.location else None
-            if self.result.problem_count == before and not self.dry_run \
-                    and self.result.problem_count == 0:
-                add(row, client_id, location_id, end, doc)
+            if not dry_run and result.problem_count == 0:
+                add(row.labels, client_id, location_id, vals, doc)
 
     def _taken(self, numbers: list[str]) -> set[str]:
         out: set[str] = set()
@@ -228,9 +227,9 @@ def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
     try:
         with ctx.transaction() as conn:
             checker = _Checker(ctx, conn, result, dry_run, expected)
-            for rows, problems, docs, ends in read_chunks(path, options_for(conn, ctx),
-                                                          progress):
-                checker.chunk(rows, problems, docs, ends)
+            for rows, problems, docs, values in read_chunks(path, options_for(conn, ctx),
+                                                            progress):
+                checker.chunk(rows, problems, docs, values)
             result.clients_created = len(checker.created_codes)
             if dry_run or result.problem_count:
                 raise _Rollback

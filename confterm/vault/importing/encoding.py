@@ -3,11 +3,11 @@
 Chinese Excel saves "CSV" in the ANSI code page (GBK, read here as its superset GB18030),
 "CSV UTF-8" with a BOM, and "Unicode text" as UTF-16 with a BOM and tabs; other tools write
 UTF-8 without a BOM. Guessing wrong turns every name into mojibake that then passes
-validation, so the rule is strict and checks the whole file (streamed, in 1 MiB pieces):
+validation, so the rule is strict and checks the whole file (streamed, in 64 KiB pieces):
 
-1. a BOM decides (UTF-8 -> utf-8-sig, UTF-16 LE/BE -> utf-16), and the whole file must
-   then decode in that encoding (a file cut short, or pasted together from two files,
-   is refused here with the byte, not halfway through the import);
+1. a BOM decides (UTF-8 -> utf-8-sig, UTF-16 LE/BE -> utf-16); the file is not read
+   ahead, and a byte that does not decode is reported by :func:`undecodable` when the
+   reader reaches it (a file cut short, or pasted together from two files);
 2. else, if the whole file decodes as strict UTF-8 -> utf-8 (GBK text almost never does);
 3. else, if it decodes as strict GB18030 -> gb18030;
 4. else a clear error naming the file and the first byte neither could read.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from confterm.errors import InputError
 
-_PIECE = 1 << 20
+_PIECE = 1 << 16  # decoded and dropped piece by piece: a small, steady peak
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -52,10 +52,6 @@ def detect_encoding(path: Path) -> str:
                          ) from None
     for bom, name in _BOMS:
         if head.startswith(bom):
-            bad = _first_bad_byte(path, name)
-            if bad is not None:
-                raise InputError("import.bad_text_after_bom", file=str(path), offset=bad,
-                                 encoding="UTF-8" if name == "utf-8-sig" else "UTF-16")
             return name
     if _first_bad_byte(path, "utf-8") is None:
         return "utf-8"
@@ -63,3 +59,13 @@ def detect_encoding(path: Path) -> str:
     if bad is None:
         return "gb18030"
     raise InputError("import.bad_encoding", file=str(path), offset=bad)
+
+
+def undecodable(path: Path, encoding: str) -> InputError:
+    """The error for a file that stopped decoding while it was read: which byte, and in
+    which encoding (the import is all-or-nothing, so nothing read before it is kept)."""
+    bad = _first_bad_byte(path, encoding)
+    if encoding in ("utf-8-sig", "utf-16"):
+        return InputError("import.bad_text_after_bom", file=str(path), offset=bad or 0,
+                          encoding="UTF-8" if encoding == "utf-8-sig" else "UTF-16")
+    return InputError("import.bad_encoding", file=str(path), offset=bad or 0)

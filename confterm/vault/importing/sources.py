@@ -25,7 +25,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from confterm.errors import InputError
-from confterm.vault.importing.encoding import detect_encoding
+from confterm.vault.importing.encoding import detect_encoding, undecodable
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx",)
@@ -98,6 +98,8 @@ class CsvSource:
             except csv.Error as err:
                 raise InputError("import.csv_error", file=self.name, row=number + 1,
                                  error=str(err)) from None
+            except UnicodeDecodeError:
+                raise undecodable(self.path, self.encoding) from None
 
     def close(self) -> None:
         pass

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from confterm.errors import InputError
+from confterm.vault.importing import ImportOptions, read_catalogue
 from confterm.vault.importing.encoding import detect_encoding
 
 TEXT = "档案编号,题名\nPZ-1,2019年度记账凭证 喆堃玥珺 €\n"
@@ -70,12 +71,12 @@ def test_empty_file_is_utf8(tmp_path: Path) -> None:
 def test_a_file_with_a_bom_that_breaks_off_names_the_byte(tmp_path: Path, encoding: str,
                                                          named: str, left: int) -> None:
     """A file cut short in the middle of its last character (a copy that did not finish):
-    ``left`` bytes of that character remain."""
+    ``left`` bytes of that character remain. Reading it is refused with the byte."""
     path = tmp_path / "cut.csv"
     data = "档案编号,题名\nPZ-1,凭证".encode(encoding)[:-1]
     path.write_bytes(data)
     with pytest.raises(InputError) as info:
-        detect_encoding(path)
+        list(read_catalogue(path, ImportOptions()))
     assert info.value.key == "import.bad_text_after_bom"
     assert info.value.params == {"file": str(path), "offset": len(data) - left,
                                  "encoding": named}
