@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,30 @@ class _Checker:
         return location_id
 
 
+@contextmanager
+def _import_settings(conn: Connection, rebuilds: bool) -> Iterator[None]:
+    """The connection's settings for one import, restored after it, whatever happens.
+
+    Every import gets a larger page cache (its index pages stay in memory). One that
+    rebuilds the records' indexes (a large file) also gets the large cache, a rollback
+    journal (:func:`rollback_journal`), and foreign keys off: its rows' references are
+    checked once, as sets, at the end (``BulkWriter._check_references``).
+    """
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    size = large_import_cache_kib() if rebuilds else IMPORT_CACHE_KIB
+    conn.execute(f"PRAGMA cache_size = {size}")
+    journal = rollback_journal(conn) if rebuilds else None
+    if rebuilds:
+        conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if journal is not None:
+            conn.execute(f"PRAGMA journal_mode = {journal}").fetchone()
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
 def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
                 progress: Progress | None = None) -> ImportResult:
     """Check ``path`` against the vault and, unless ``dry_run`` or a problem, import it."""
@@ -218,14 +243,9 @@ def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
                           dry_run=dry_run)
     conn = ctx.conn
     expected = path.stat().st_size // BYTES_PER_ROW if path.is_file() else 0
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     rebuilds = not dry_run and bulk.rebuilds_indexes(expected, bulk.records_now(conn))
-    size = large_import_cache_kib() if rebuilds else IMPORT_CACHE_KIB
-    conn.execute(f"PRAGMA cache_size = {size}")  # index pages stay in memory
-    conn.execute("PRAGMA threads = 2")  # recreating indexes sorts on both cores
-    journal = rollback_journal(conn) if rebuilds else None
     try:
-        with ctx.transaction() as conn:
+        with _import_settings(conn, rebuilds), ctx.transaction() as conn:
             checker = _Checker(ctx, conn, result, dry_run, expected)
             for rows, problems, docs, values in read_chunks(path, options_for(conn, ctx),
                                                             progress):
@@ -247,10 +267,5 @@ def import_file(ctx: Ctx, path: Path | str, dry_run: bool = False,
         conn.execute("PRAGMA optimize")
     except _Rollback:
         pass
-    finally:
-        if journal is not None:
-            conn.execute(f"PRAGMA journal_mode = {journal}").fetchone()
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
-        conn.execute("PRAGMA threads = 0")
     result.seconds = time.perf_counter() - started
     return result

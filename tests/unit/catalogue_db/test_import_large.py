@@ -13,6 +13,7 @@ from confterm.vault.catalogue import browse, bulk, holds, importer
 from confterm.vault.catalogue.bulk import BulkWriter
 from confterm.vault.catalogue.filters import Filters
 from confterm.vault.importing.export import write_csv
+from confterm.vault.importing.model import CatalogueRow
 from confterm.vault.session import Ctx, VaultSession
 from tests.unit.catalogue_db.conftest import Place
 from tests.unit.catalogue_db.test_import import _rows, counters_are_true, snapshot
@@ -111,3 +112,36 @@ def test_large_import_writes_through_a_rollback_journal_and_leaves_the_vault_in_
     assert set(seen) == {"delete"}
     assert cat.call(lambda ctx: ctx.conn.execute(mode).fetchone()[0]) == "wal"
     assert not (cat.path / "vault.db-journal").exists()
+    assert cat.call(lambda ctx: ctx.conn.execute("PRAGMA foreign_keys").fetchone()[0]) == 1
+
+
+@pytest.mark.parametrize("missing", ["client_id", "location_id", "category", "level"])
+def test_bulk_writer_refuses_a_record_naming_what_the_vault_does_not_have(
+        cat: VaultSession, place: Place, client_id: int, missing: str) -> None:
+    """A large import writes with foreign keys off; the writer checks every reference
+    itself at the end, and the transaction rolls back."""
+    value = {"client_id": client_id + 999, "location_id": place.box + 999,
+             "category": "no_such_category", "level": "no_such_level"}[missing]
+
+    def write(ctx: Ctx) -> None:
+        ctx.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with ctx.transaction() as conn:
+                writer = BulkWriter(conn, "2026-01-15T02:00:00.000000Z", expected=10**9)
+                row = CatalogueRow(2, "REF-1", "凭证", "", "", "voucher", 2020)
+                row = row._replace(**{k: v for k, v in (("category", value), ("level", value))
+                                      if k == missing})
+                ids = {"client_id": client_id, "location_id": place.box}
+                ids.update({k: int(value) for k in ids if k == missing})
+                writer.add_row((), ids["client_id"], ids["location_id"],
+                               bulk.row_values(row, "2051-01-01"), "")
+                writer.finish()
+        finally:
+            ctx.conn.execute("PRAGMA foreign_keys = ON")
+
+    with pytest.raises(ConflictError) as info:
+        cat.call(write)
+    assert info.value.key == "records.bulk_reference_missing"
+    assert info.value.params["value"] == str(value)
+    assert cat.call(lambda ctx: ctx.conn.execute(
+        "SELECT count(*) FROM records WHERE archive_no = 'REF-1'").fetchone()[0]) == 0
