@@ -56,8 +56,8 @@ def ensure_rows(ctx: Any) -> int:
 
         session = ctx.open()
         try:
-            path, _seconds = cat_bench.build(session, ctx.rows, ctx.workdir, ctx.progress)
-            path.unlink(missing_ok=True)
+            built = cat_bench.build(session, ctx.rows, ctx.workdir, ctx.progress)
+            built.path.unlink(missing_ok=True)
         finally:
             session.close()
         found = ctx.rows

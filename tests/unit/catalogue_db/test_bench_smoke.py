@@ -16,8 +16,10 @@ def test_measure_builds_imports_and_reports_every_figure(make_vault: Callable[..
     vault = make_vault("benchvault")
     with lifecycle.open_vault(vault, ADMIN, passphrase_bytes(ADMIN_PASS)) as session:
         figures = bench.measure(session, 300, tmp_path, repeat=1)
-        again, _ = bench.build(session, 50, tmp_path)  # a second batch adds, not collides
-        assert again.name == "catalogue.csv"
+        again = bench.build(session, 50, tmp_path)  # a second batch adds, not collides
+        assert again.path.name == "catalogue.csv" and again.boxes
+        assert bench.import_into_fresh_vault(again, tmp_path) > 0  # the same file, again
+        assert not list(tmp_path.glob("import-run-*"))  # the throwaway vault is gone
         assert session.call(lambda ctx: bench.browse.total(ctx.conn)) == 350
     names = {f.name for f in figures}
     assert {"import with search index", "browser first page + count",
