@@ -16,7 +16,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,7 +229,9 @@ def _import_settings(conn: Connection, rebuilds: bool) -> Iterator[None]:
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
         if journal is not None:
-            conn.execute(f"PRAGMA journal_mode = {journal}").fetchone()
+            # If it fails the vault stays safe (a rollback journal); opening sets WAL again.
+            with suppress(sqlcipher3.OperationalError):
+                conn.execute(f"PRAGMA journal_mode = {journal}").fetchone()
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
