@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from confterm.errors import ConflictError
+from confterm.vault.access.model import Label
 from confterm.vault.catalogue import labels as labels_mod
 from confterm.vault.catalogue import retention_sync, search_index
 from confterm.vault.importing.model import CatalogueRow
@@ -137,6 +138,7 @@ class BulkWriter:
         if self._hash is not None:
             search_index.set_hash(self.conn, self._hash)
             self._hash = None
+        self._check_references()
         if not self._triggers:
             return
         span = {"a": self.first_id, "b": self.last_id}
@@ -157,7 +159,6 @@ class BulkWriter:
         for sql in self._triggers:
             self.conn.execute(sql)
         self._triggers = []
-        self._check_references()
         if full is not None:
             raise ConflictError("records.box_full", box=full[0], capacity=full[1],
                                 used=full[2], adding=0)
@@ -186,7 +187,8 @@ class BulkWriter:
                     f" ({', '.join('?' * len(part))})", part)}
                 missing = [k for k in part if k not in found]
                 if missing:
-                    raise ConflictError("records.bulk_reference_missing", what=what,
+                    raise ConflictError("records.bulk_reference_missing",
+                                        what=Label(f"records.reference.{what}"),
                                         value=str(missing[0]))
 
     def add(self, v: dict[str, Any], labels: Iterable[str] = (), tokens: str | None = None) -> int:

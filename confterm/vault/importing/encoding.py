@@ -27,9 +27,11 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
 
 def _first_bad_byte(path: Path, encoding: str) -> int | None:
     """Offset of the first byte ``encoding`` cannot decode, or None if the file is clean."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    offset = 0
+    skip = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+    decoder = codecs.getincrementaldecoder("utf-8" if skip else encoding)(errors="strict")
+    offset = skip  # utf-8-sig would count its error offsets from after the BOM
     with path.open("rb") as handle:
+        handle.seek(skip)
         while True:
             piece = handle.read(_PIECE)
             pending = len(decoder.getstate()[0])

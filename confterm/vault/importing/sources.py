@@ -87,7 +87,10 @@ class CsvSource:
         return best if counts[best] else ","
 
     def rows(self) -> Iterator[RawRow]:
-        delimiter = self._delimiter()
+        try:
+            delimiter = self._delimiter()
+        except UnicodeDecodeError:
+            raise undecodable(self.path, self.encoding) from None
         with self.path.open(encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             number = 0

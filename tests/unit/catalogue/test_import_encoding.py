@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,18 @@ def test_a_file_with_a_bom_that_breaks_off_names_the_byte(tmp_path: Path, encodi
     assert info.value.params == {"file": str(path), "offset": len(data) - left,
                                  "encoding": named}
     assert "cut.csv" in str(info.value)
+
+
+@pytest.mark.parametrize("where", ["header", "early row"])
+def test_a_bom_file_with_other_text_near_the_start_names_the_byte(tmp_path: Path,
+                                                                  where: str) -> None:
+    """GBK text behind a UTF-8 byte-order mark (two files pasted together): the byte is
+    counted from the start of the file, the mark included."""
+    path = tmp_path / "mixed.csv"
+    good = "档案编号,题名\n" if where == "early row" else ""
+    data = codecs.BOM_UTF8 + good.encode() + "客户名称,类别\n".encode("gbk")
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        list(read_catalogue(path, ImportOptions()))
+    assert info.value.key == "import.bad_text_after_bom"
+    assert info.value.params["offset"] == len(codecs.BOM_UTF8) + len(good.encode())
