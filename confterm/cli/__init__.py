@@ -40,10 +40,16 @@ COMMAND_MODULES = [f"confterm.cli.{m}" for m in dict.fromkeys(COMMANDS.values())
 TUI_MODULE = "confterm.cli.tui_commands"  # runs when no command is given
 
 
-def _common() -> argparse.ArgumentParser:
+def _common(default: object = None) -> argparse.ArgumentParser:
+    """``--vault`` and ``--as``, accepted before the command and after it.
+
+    Sub-commands get them with ``default=SUPPRESS``: a sub-parser writes its defaults
+    over what the top level parsed, so ``confterm --vault X import f.csv`` would have
+    silently used another vault."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--vault", metavar="DIR", help=t("cli.help_vault"))
-    common.add_argument("--as", dest="as_person", metavar="NAME", help=t("cli.help_as"))
+    common.add_argument("--vault", metavar="DIR", default=default, help=t("cli.help_vault"))
+    common.add_argument("--as", dest="as_person", metavar="NAME", default=default,
+                        help=t("cli.help_as"))
     return common
 
 
@@ -78,9 +84,8 @@ def _modules_for(argv: Sequence[str] | None) -> list[str]:
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given ``argv``, only with the sub-command it names (see COMMANDS)."""
-    common = _common()
     parser = argparse.ArgumentParser(
-        prog="confterm", parents=[common], description=t("cli.description"),
+        prog="confterm", parents=[_common()], description=t("cli.description"),
         epilog=t("cli.epilog"), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lang", choices=LANGUAGES, help=t("cli.help_lang"))
     parser.add_argument("--idle-timeout", type=int, metavar="SECONDS",
@@ -93,7 +98,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             if exc.name != name:
                 raise
             continue
-        module.register(sub, common)
+        module.register(sub, _common(argparse.SUPPRESS))
     return parser
 
 

@@ -50,6 +50,17 @@ def test_init_then_verify_and_user_management(cli_vault: Path) -> None:
     assert_one_sentence(needs_as)
 
 
+def test_vault_and_person_may_come_before_the_command(cli_vault: Path, tmp_path: Path) -> None:
+    """``confterm --vault X --as NAME COMMAND`` uses X, not $CONFTERM_VAULT or the default
+    (the command's own parser used to put its empty defaults over them)."""
+    elsewhere = {"CONFTERM_VAULT": str(tmp_path / "no-such-vault")}
+    ok = run("--vault", str(cli_vault), "--as", "Admin", "audit", "verify",
+             stdin=f"{PASS}\n", env=elsewhere)
+    assert ok.returncode == 0 and "intact" in ok.stdout, ok.stderr
+    after = run("audit", "verify", "--vault", str(cli_vault), stdin=f"{PASS}\n", env=elsewhere)
+    assert after.returncode == 0, after.stderr
+
+
 def test_wrong_passphrase_exits_3(cli_vault: Path) -> None:
     result = run("audit", "verify", "--vault", str(cli_vault), stdin="not the right one\n")
     assert result.returncode == 3
