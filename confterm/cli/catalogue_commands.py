@@ -22,6 +22,14 @@ from .context import unlock
 SHOWN_PROBLEMS = 200
 
 
+def _total(done: int, total: int | None) -> str:
+    """The file's row count; "≈" while it is still an estimate (a CSV's, from the part
+    read so far; an XLSX's, blank rows included)."""
+    if not total:
+        return "?"
+    return f"{total:,}" if done >= total else f"≈{total:,}"
+
+
 class _Progress:
     """Progress on stderr without flooding a log: ~10 lines, or one rewritten line."""
 
@@ -37,13 +45,12 @@ class _Progress:
             if now - self.last < 0.2 and done != total:
                 return
             self.last = now
-            text = t("records.cli.progress", done=f"{done:,}",
-                     total=f"{total:,}" if total else "?")
-            print("\r" + text, end="", file=sys.stderr, flush=True)
+            text = t("records.cli.progress", done=f"{done:,}", total=_total(done, total))
+            print("\r" + text + " ", end="", file=sys.stderr, flush=True)
             return
         if total and done * 10 >= self.next_tenth * total:
             self.next_tenth = done * 10 // total + 1
-            print(t("records.cli.progress", done=f"{done:,}", total=f"{total:,}"),
+            print(t("records.cli.progress", done=f"{done:,}", total=_total(done, total)),
                   file=sys.stderr, flush=True)
 
     def end(self) -> None:

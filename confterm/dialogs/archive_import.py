@@ -70,6 +70,7 @@ class ImportDialog(ConftermDialog[int | None]):
         super().__init__()
         self.start = start or Path.cwd()
         self.busy = False
+        self._working_on = ""
         self.checked: str | None = None  # the file a clean dry run was made of
         self.progress: tuple[int, int | None] = (0, None)
         self.result: ImportResult | None = None
@@ -151,6 +152,9 @@ class ImportDialog(ConftermDialog[int | None]):
                          self.result.committed else None)
 
     def action_cancel(self) -> None:
+        if self.busy:
+            self.app.notify(t("archive.import.busy", file=self._working_on))
+            return
         self._close()
 
     def _say(self, text: str, kind: str = "") -> None:
@@ -167,6 +171,7 @@ class ImportDialog(ConftermDialog[int | None]):
             self._say(exc.message(), "error")
             return
         self.busy = True
+        self._working_on = path.name
         self.run_worker(self._work(path, dry_run), exclusive=True, group="import",
                         exit_on_error=False)
 

@@ -80,6 +80,8 @@ async def test_a_clean_file_imports_with_progress_and_the_ui_keeps_answering(
         assert not form.query_one("#import-run", Button).disabled
         lags: list[float] = []
         seen: list[int] = []
+        totals: list[int | None] = []
+        stayed: list[bool] = []
 
         async def ticker() -> None:
             while True:
@@ -87,12 +89,19 @@ async def test_a_clean_file_imports_with_progress_and_the_ui_keeps_answering(
                 await asyncio.sleep(0.02)
                 lags.append(time.perf_counter() - start - 0.02)
                 seen.append(form.progress[0])
+                totals.append(form.progress[1])
+                if form.busy and not stayed:  # Esc while importing: it says why it stays
+                    form.action_cancel()
+                    await asyncio.sleep(0)
+                    stayed.append(app.screen is form)
 
         ticking = asyncio.create_task(ticker())
         await run_import(pilot, form, file, "import-run")
         ticking.cancel()
         assert form.result.committed and form.result.records_created == 20_000
         assert len(set(seen)) > 2  # the progress moved while importing
+        assert any(total for total in totals)  # with a total (estimated): a percentage
+        assert stayed == [True]
         lags.sort()  # the event loop was never held for long (import takes seconds)
         assert lags[int(len(lags) * 0.95)] < 0.25 and lags[-1] < 1.5, lags[-5:]
         await pilot.press("escape")

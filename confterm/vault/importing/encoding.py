@@ -44,6 +44,42 @@ def _first_bad_byte(path: Path, encoding: str) -> int | None:
             offset += len(piece)
 
 
+def _line_of(path: Path, encoding: str, offset: int) -> int:
+    """The line (1-based) that byte ``offset`` is on: the text before it decodes, so its
+    line ends are counted as characters (a byte count would be wrong in UTF-16)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    lines = 1
+    with path.open("rb") as handle:
+        left = offset
+        while left > 0:
+            piece = handle.read(min(_PIECE, left))
+            if not piece:
+                break
+            left -= len(piece)
+            lines += decoder.decode(piece).count("\n")
+    return lines
+
+
+def _undecodable(path: Path, key: str, codec: str, offset: int,
+                 **params: object) -> InputError:
+    """Where: the byte as people count (from 1) and its line; ``offset`` from 0 kept."""
+    return InputError(key, file=str(path), offset=offset, byte=offset + 1,
+                      line=_line_of(path, codec, offset), **params)
+
+
+def _ascii_before(path: Path, offset: int) -> bool:
+    with path.open("rb") as handle:
+        left = offset
+        while left > 0:
+            piece = handle.read(min(_PIECE, left))
+            if not piece:
+                break
+            if not piece.isascii():
+                return False
+            left -= len(piece)
+    return True
+
+
 def detect_encoding(path: Path) -> str:
     """The Python codec name to read ``path`` with (see the module docstring)."""
     try:
@@ -55,19 +91,24 @@ def detect_encoding(path: Path) -> str:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
-    if _first_bad_byte(path, "utf-8") is None:
+    utf8 = _first_bad_byte(path, "utf-8")
+    if utf8 is None:
         return "utf-8"
-    bad = _first_bad_byte(path, "gb18030")
-    if bad is None:
+    gb = _first_bad_byte(path, "gb18030")
+    if gb is None:
         return "gb18030"
-    raise InputError("import.bad_encoding", file=str(path), offset=bad)
+    # Chinese text that decodes as UTF-8 is UTF-8 (GBK text almost never does): then the
+    # damage is where UTF-8 stops (a file cut short breaks off at its end), not where
+    # GB18030, which reads almost any byte pair, gave up.
+    codec, bad = ("gb18030", gb) if _ascii_before(path, utf8) else ("utf-8", utf8)
+    raise _undecodable(path, "import.bad_encoding", codec, bad)
 
 
 def undecodable(path: Path, encoding: str) -> InputError:
     """The error for a file that stopped decoding while it was read: which byte, and in
     which encoding (the import is all-or-nothing, so nothing read before it is kept)."""
-    bad = _first_bad_byte(path, encoding)
+    bad = _first_bad_byte(path, encoding) or 0
     if encoding in ("utf-8-sig", "utf-16"):
-        return InputError("import.bad_text_after_bom", file=str(path), offset=bad or 0,
-                          encoding="UTF-8" if encoding == "utf-8-sig" else "UTF-16")
-    return InputError("import.bad_encoding", file=str(path), offset=bad or 0)
+        return _undecodable(path, "import.bad_text_after_bom", encoding, bad,
+                            encoding="UTF-8" if encoding == "utf-8-sig" else "UTF-16")
+    return _undecodable(path, "import.bad_encoding", encoding, bad)

@@ -80,13 +80,13 @@ class CatalogueReader:
             if len(out) >= size or len(problems) >= size:
                 yield self._count(Chunk(out, problems))
                 out, problems = [], []
-                self._report(done, total)
+                self._report(done, total if total is not None else _estimate(done, source))
         for rest in merges.values():
             problems.extend(rest)
         if done == 0:
             problems.append(Problem(header.number, "", "import.no_rows", {"file": source.name}))
         yield self._count(Chunk(out, problems))
-        self._report(done, total)
+        self._report(done, total if total is not None else done)
 
     def _count(self, chunk: Chunk) -> Chunk:
         self.summary.rows_ok += len(chunk.rows)
@@ -95,6 +95,8 @@ class CatalogueReader:
         return chunk
 
     def _report(self, done: int, total: int | None) -> None:
+        """``total``: rows in the file if the file says, else estimated from how much of it
+        has been read; the last report has the true count."""
         if self.progress is not None:
             self.progress(done, total if total is None else max(total, done))
 
@@ -131,6 +133,14 @@ def _columns(headers: list[str]) -> list[str | None]:
         key = column_for(text) if text else None
         columns.append(None if key in columns else key)
     return columns
+
+
+def _estimate(done: int, source: Source) -> int | None:
+    """The rows a file holds, judged from ``done`` rows in the part read so far."""
+    fraction = source.fraction_read()
+    if not fraction:
+        return None
+    return max(done, round(done / fraction))
 
 
 def _find_header(rows: Iterator[RawRow]) -> tuple[RawRow, list[RawRow]] | None:

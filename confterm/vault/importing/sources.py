@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TextIO
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
@@ -52,6 +52,10 @@ class Merge:
 class Source(Protocol):
     name: str
     total_rows: int | None
+
+    def fraction_read(self) -> float | None:
+        """How much of the file has been read (0-1), when the row count is not known."""
+        ...
     merges: list[Merge]
 
     def rows(self) -> Iterator[RawRow]: ...
@@ -78,6 +82,16 @@ class CsvSource:
         self.encoding = detect_encoding(path)
         self.total_rows: int | None = None
         self.merges: list[Merge] = []
+        self._size = max(path.stat().st_size, 1)
+        self._handle: TextIO | None = None
+
+    def fraction_read(self) -> float | None:
+        """The bytes read so far over the file's size (the reader's buffer runs ~8 KiB
+        ahead): a CSV's row count is not known until the end."""
+        handle = self._handle
+        if handle is None or handle.closed:
+            return None
+        return min(handle.buffer.tell() / self._size, 1.0)
 
     def _delimiter(self) -> str:
         with self.path.open(encoding=self.encoding, newline="") as handle:
@@ -92,6 +106,7 @@ class CsvSource:
         except UnicodeDecodeError:
             raise undecodable(self.path, self.encoding) from None
         with self.path.open(encoding=self.encoding, newline="") as handle:
+            self._handle = handle
             reader = csv.reader(handle, delimiter=delimiter)
             number = 0
             try:
@@ -159,6 +174,9 @@ class XlsxSource:
                 else:
                     raw.cells.append(cell_text(value))
             yield raw
+
+    def fraction_read(self) -> float | None:
+        return None  # the sheet says how many rows it has (total_rows)
 
     def close(self) -> None:
         self._book.close()

@@ -51,7 +51,8 @@ def test_undecodable_file_names_the_file_and_the_byte(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         detect_encoding(path)
     assert info.value.key == "import.bad_encoding"
-    assert info.value.params == {"file": str(path), "offset": data.index(b"\x81\x20")}
+    bad = data.index(b"\x81\x20")
+    assert info.value.params == {"file": str(path), "offset": bad, "byte": bad + 1, "line": 1}
     assert "broken.csv" in str(info.value)
 
 
@@ -80,6 +81,7 @@ def test_a_file_with_a_bom_that_breaks_off_names_the_byte(tmp_path: Path, encodi
         list(read_catalogue(path, ImportOptions()))
     assert info.value.key == "import.bad_text_after_bom"
     assert info.value.params == {"file": str(path), "offset": len(data) - left,
+                                 "byte": len(data) - left + 1, "line": 2,
                                  "encoding": named}
     assert "cut.csv" in str(info.value)
 
@@ -97,3 +99,17 @@ def test_a_bom_file_with_other_text_near_the_start_names_the_byte(tmp_path: Path
         list(read_catalogue(path, ImportOptions()))
     assert info.value.key == "import.bad_text_after_bom"
     assert info.value.params["offset"] == len(codecs.BOM_UTF8) + len(good.encode())
+    assert info.value.params["line"] == (2 if good else 1)
+
+
+def test_a_utf8_file_cut_short_is_named_where_it_breaks_off(tmp_path: Path) -> None:
+    """Without a BOM: GB18030 gives up earlier on UTF-8 text, but the damage is at the
+    end, where UTF-8 stops; the message names that byte, counted from 1, and its line."""
+    path = tmp_path / "cut.csv"
+    data = "档案编号,题名\nPZ-1,记账凭证\nPZ-2,凭证".encode()[:-1]
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        detect_encoding(path)
+    assert info.value.params["offset"] == len(data) - 2
+    assert info.value.params["byte"] == len(data) - 1 and info.value.params["line"] == 3
+    assert f"byte {len(data) - 1}" in info.value.message("en")

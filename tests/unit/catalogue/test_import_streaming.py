@@ -39,3 +39,19 @@ def test_streaming_peak_is_far_below_holding_every_row(tmp_path: Path) -> None:
     holding = _peak(False, path)
     assert streaming < holding / 2.5, (streaming, holding)  # measured 1.6 MB vs 5.8 MB
     assert streaming < 200 * ROWS + 4_000_000  # duplicate map ~140 B/row, plus one chunk
+
+
+def test_a_csv_reports_an_estimated_total_that_ends_true(tmp_path: Path) -> None:
+    """A CSV does not say how many rows it has; progress still has a total (from the part
+    of the file read), so a bar can show how far the import is, and the last report is
+    the true count."""
+    path = tmp_path / "large.csv"
+    write_csv(path, _rows())
+    seen: list[tuple[int, int | None]] = []
+    for _chunk in read_catalogue(path, OPTIONS, lambda done, total: seen.append((done, total))):
+        pass
+    assert len(seen) > 10
+    assert all(total is not None and total >= done for done, total in seen)
+    middle = seen[len(seen) // 2]
+    assert middle[1] is not None and abs(middle[1] - ROWS) < ROWS * 0.1
+    assert seen[-1] == (ROWS, ROWS)
