@@ -16,6 +16,7 @@ validation, so the rule is strict and checks the whole file (streamed, in 64 KiB
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from pathlib import Path
 
 from confterm.errors import InputError
@@ -44,20 +45,20 @@ def _first_bad_byte(path: Path, encoding: str) -> int | None:
             offset += len(piece)
 
 
+def _pieces_before(path: Path, offset: int) -> Iterator[bytes]:
+    """The file's bytes before ``offset``, piece by piece."""
+    with path.open("rb") as handle:
+        left = offset
+        while left > 0 and (piece := handle.read(min(_PIECE, left))):
+            left -= len(piece)
+            yield piece
+
+
 def _line_of(path: Path, encoding: str, offset: int) -> int:
     """The line (1-based) that byte ``offset`` is on: the text before it decodes, so its
     line ends are counted as characters (a byte count would be wrong in UTF-16)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    lines = 1
-    with path.open("rb") as handle:
-        left = offset
-        while left > 0:
-            piece = handle.read(min(_PIECE, left))
-            if not piece:
-                break
-            left -= len(piece)
-            lines += decoder.decode(piece).count("\n")
-    return lines
+    return 1 + sum(decoder.decode(p).count("\n") for p in _pieces_before(path, offset))
 
 
 def _undecodable(path: Path, key: str, codec: str, offset: int,
@@ -68,16 +69,7 @@ def _undecodable(path: Path, key: str, codec: str, offset: int,
 
 
 def _ascii_before(path: Path, offset: int) -> bool:
-    with path.open("rb") as handle:
-        left = offset
-        while left > 0:
-            piece = handle.read(min(_PIECE, left))
-            if not piece:
-                break
-            if not piece.isascii():
-                return False
-            left -= len(piece)
-    return True
+    return all(piece.isascii() for piece in _pieces_before(path, offset))
 
 
 def detect_encoding(path: Path) -> str:
