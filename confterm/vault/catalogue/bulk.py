@@ -36,6 +36,7 @@ ROW_COLUMNS = ("archive_no", "title", "category", "volume_no", "books", "start_y
                "scrapped_year", "archived_on", "notes", "retention_end")
 """The columns a file's row alone decides (:func:`row_values`): an import's reading
 process computes them, so the vault side only puts the ids before and the times after."""
+ARCHIVE_NO = ROW_COLUMNS.index("archive_no")  # its position in row_values
 INSERT_COLUMNS = ("id", "client_id", "location_id", *ROW_COLUMNS,
                   "reviewed_at", "created_at", "updated_at")
 _INSERT = (f"INSERT INTO records({', '.join(INSERT_COLUMNS)})"

@@ -27,13 +27,17 @@ from confterm.errors import ConftermError, InputError
 from confterm.vault.catalogue.bulk import row_values
 from confterm.vault.catalogue.retention_sync import Calculator
 from confterm.vault.catalogue.search_index import record_part
-from confterm.vault.importing.model import CatalogueRow, Chunk, ImportOptions, Problem
+from confterm.vault.importing.model import Chunk, ImportOptions, Problem
 from confterm.vault.importing.reader import CatalogueReader
 from confterm.vault.retention_rules import rules_by_category
 
 Progress = Callable[[int, int | None], None]
-Piece = tuple[list[CatalogueRow], list[Problem], list[str], list[tuple[Any, ...]]]
-"""(rows, problems, search tokens of "title archive_no", the values to insert
+RowRef = tuple[int, str, str, str, tuple[str, ...]]
+"""What the vault side needs of a row besides its values: (row number, client code,
+client name, location as written, labels). A plain tuple, not the whole CatalogueRow:
+pickling and unpickling a 24-field named tuple cost ~8 µs a row against ~2 µs."""
+Piece = tuple[list[RowRef], list[Problem], list[str], list[tuple[Any, ...]]]
+"""(row references, problems, search tokens of "title archive_no", the values to insert
 (bulk.row_values, retention end included)) of one chunk."""
 CHILD_MIN_BYTES = 2 << 20  # below ~10,000 rows the child's start-up costs more than it saves
 
@@ -51,8 +55,9 @@ def _values(chunk: Chunk, calc: Calculator) -> list[tuple[Any, ...]]:
 
 def _light(chunk: Chunk, calc: Calculator) -> Piece:
     """Everything per row that needs no vault lookup, done where the row was read. (The
-    values share their strings with the rows: pickle sends each string once.)"""
-    return chunk.rows, chunk.problems, _docs(chunk), _values(chunk, calc)
+    values share their strings with the references: pickle sends each string once.)"""
+    refs = [(r.row, r.client_code, r.client_name, r.location, r.labels) for r in chunk.rows]
+    return refs, chunk.problems, _docs(chunk), _values(chunk, calc)
 
 
 def child_main(stdin: IO[bytes], stdout: IO[bytes]) -> None:
@@ -84,7 +89,7 @@ def read_chunks(path: Path, options: ImportOptions,
                 progress: Progress | None = None) -> Iterator[Piece]:
     """A :data:`Piece` for each validated chunk of ``path``.
 
-    Rows are :class:`CatalogueRow` tuples.
+    Rows come as :data:`RowRef` and their values (``bulk.row_values``).
     """
     if not path.is_file() or path.stat().st_size < CHILD_MIN_BYTES:
         calc = Calculator(rules_by_category(options.rules))

@@ -24,11 +24,11 @@ from typing import Any
 import sqlcipher3
 
 from confterm.vault.catalogue import bulk, clients, holds, retention_sync
-from confterm.vault.catalogue.bulk import BulkWriter
+from confterm.vault.catalogue.bulk import ARCHIVE_NO, BulkWriter
 from confterm.vault.catalogue.classify import levels
 from confterm.vault.catalogue.common import local_today, require_writer, stamp
-from confterm.vault.catalogue.import_pipe import read_chunks
-from confterm.vault.importing.model import CatalogueRow, ImportOptions, Problem
+from confterm.vault.catalogue.import_pipe import RowRef, read_chunks
+from confterm.vault.importing.model import ImportOptions, Problem
 from confterm.vault.session import Ctx
 from confterm.vault.store import Connection
 
@@ -141,25 +141,29 @@ class _Checker:
         if len(self.result.problems) < MAX_KEPT:
             self.result.problems.append(Problem(row, column, key, params))
 
-    def chunk(self, rows: list[CatalogueRow], problems: list[Problem], docs: list[str],
+    def chunk(self, refs: list[RowRef], problems: list[Problem], docs: list[str],
               values: list[tuple[Any, ...]]) -> None:
         for p in problems:
             self.problem(p.row, p.column, p.key, **dict(p.params))
-        self.result.rows += len(rows)
-        taken = self._taken([r.archive_no for r in rows])
+        self.result.rows += len(refs)
+        taken = self._taken([v[ARCHIVE_NO] for v in values])
         add = self.writer.add_row
         result, dry_run = self.result, self.dry_run
-        for row, doc, vals in zip(rows, docs, values, strict=True):
-            if taken and row.archive_no in taken:
-                self.problem(row.row, "档案编号 / archive_no", "records.import_number_taken",
-                             archive_no=row.archive_no)
-            client_id = self._client(row)
-            location_id = self._location(row) if row.location else None
+        for (row, code, name, location, labels), doc, vals in zip(refs, docs, values,
+                                                                   strict=True):
+            if taken and vals[ARCHIVE_NO] in taken:
+                self.problem(row, "档案编号 / archive_no", "records.import_number_taken",
+                             archive_no=vals[ARCHIVE_NO])
+            client_id = self._client(row, code, name)
+            location_id = self._location(row, location) if location else None
             if not dry_run and result.problem_count == 0:
-                add(row.labels, client_id, location_id, vals, doc)
+                add(labels, client_id, location_id, vals, doc)
 
     def _taken(self, numbers: list[str]) -> set[str]:
+        """The numbers already catalogued before this import (none in an empty vault)."""
         out: set[str] = set()
+        if self.writer.first_id == 1:  # no record row, not even a destroyed one
+            return out
         for start in range(0, len(numbers), 500):
             part = numbers[start:start + 500]
             out.update(r[0] for r in self.conn.execute(
@@ -167,30 +171,30 @@ class _Checker:
                 f" ({','.join('?' * len(part))})", (self.writer.first_id, *part)))
         return out
 
-    def _client(self, row: Any) -> int:
-        known = self.clients.get(row.client_code)
-        if known is not None and known[1] == row.client_name:
+    def _client(self, row: int, code: str, name: str) -> int:
+        known = self.clients.get(code)
+        if known is not None and known[1] == name:
             return known[0]
         if known is None:
             found = self.conn.execute("SELECT id, name FROM clients WHERE credit_code = ?",
-                                      (row.client_code,)).fetchone()
+                                      (code,)).fetchone()
             if found is not None:
                 known = (int(found[0]), str(found[1]))
             else:
                 client_id = -1
                 if self.writing:
                     client_id = clients.insert(self.ctx, self.conn, {
-                        "name": row.client_name, "credit_code": row.client_code}, audit=False)
-                self.created_codes.append(row.client_code)
-                known = (client_id, row.client_name)
-            self.clients[row.client_code] = known
-        if "".join(known[1].split()) != "".join(row.client_name.split()):
-            self.problem(row.row, "客户名称 / client_name", "records.import_client_other_name",
-                         code=row.client_code, name=row.client_name, vault_name=known[1])
+                        "name": name, "credit_code": code}, audit=False)
+                self.created_codes.append(code)
+                known = (client_id, name)
+            self.clients[code] = known
+        if "".join(known[1].split()) != "".join(name.split()):
+            self.problem(row, "客户名称 / client_name", "records.import_client_other_name",
+                         code=code, name=name, vault_name=known[1])
         return known[0]
 
-    def _location(self, row: Any) -> int | None:
-        text = row.location.strip()
+    def _location(self, row: int, location: str) -> int | None:
+        text = location.strip()
         place = self.places.get(text)
         if place is None:
             found = self.conn.execute(
@@ -198,7 +202,7 @@ class _Checker:
                 " UNION ALL SELECT id, path, capacity, record_count FROM locations"
                 " WHERE path = ? LIMIT 1", (text, text)).fetchone()
             if found is None:
-                self.problem(row.row, "位置 / location", "records.import_unknown_box",
+                self.problem(row, "位置 / location", "records.import_unknown_box",
                              box=text)
                 return None
             room = None if found[2] is None else int(found[2]) - int(found[3])
@@ -206,7 +210,7 @@ class _Checker:
         location_id, path, room = place
         if room is not None:
             if room <= 0:
-                self.problem(row.row, "位置 / location", "records.import_box_full", box=path)
+                self.problem(row, "位置 / location", "records.import_box_full", box=path)
             self.places[text] = (location_id, path, room - 1)
         return location_id
 
