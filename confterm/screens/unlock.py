@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Footer, Input, Label, OptionList, Static
@@ -24,6 +24,35 @@ from confterm.screens.base import ConftermScreen
 from confterm.unlocking import in_thread, open_for_ui
 from confterm.vault.lifecycle import load_slots
 from confterm.widgets.passphrase import PassphraseInput
+
+
+class PeopleList(OptionList):
+    """The enrolled people. Typing on it types the name: a person who types their name
+    and presses Enter must not unlock as the first one listed (a wasted attempt against
+    someone else's passphrase, and a back-off). Keys that arrive in one burst (an input
+    method's text) all reach this list before the focus moves, so each one is handled
+    here, in order: the first starts the name, the rest extend it."""
+
+    typing = False  # keys typed on the list since it last got the focus
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.typing = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character not in (None, " "):
+            event.stop()
+            event.prevent_default()
+            self._type(event.character or "")
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text.strip():
+            event.stop()
+            self._type(event.text.strip())
+
+    def _type(self, text: str) -> None:
+        screen: Any = self.screen
+        screen.type_name(text, first=not self.typing)
+        self.typing = True
 
 
 def _names(app: Any) -> list[str]:
@@ -49,10 +78,10 @@ class UnlockScreen(ConftermScreen):
             yield Static(t("ui.unlock.vault", path=str(app.vault_path)), id="unlock-vault")
             with Grid(classes="form-grid"):
                 yield Label(t("ui.unlock.people"), id="unlock-people-label")
-                yield OptionList(id="unlock-people", compact=True)
+                yield PeopleList(id="unlock-people", compact=True)
                 yield Label(t("ui.unlock.name"))
                 yield Input(id="unlock-name", placeholder=t("ui.unlock.name_placeholder"),
-                            compact=True)
+                            compact=True, select_on_focus=False)  # see PeopleList
                 yield Label(t("ui.unlock.passphrase"))
                 yield PassphraseInput(id="unlock-pass", compact=True)
             yield Static("", id="unlock-status")
@@ -91,6 +120,14 @@ class UnlockScreen(ConftermScreen):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#unlock-name", Input).value = str(event.option.prompt)
         self.query_one("#unlock-pass").focus()
+
+    def type_name(self, text: str, first: bool) -> None:
+        """Text typed while the list of people had the focus: the start of a name (the
+        field gets the focus) or, for keys that came in the same burst, more of it."""
+        name = self.query_one("#unlock-name", Input)
+        name.value = text if first else name.value + text
+        name.cursor_position = len(name.value)
+        self.set_focus(name)
 
     @on(Input.Submitted, "#unlock-name")
     def _name_done(self) -> None:

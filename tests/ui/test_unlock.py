@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 
 from confterm.app import ConftermApp
 from confterm.vault import lifecycle, store
@@ -45,6 +46,25 @@ async def test_people_list_comes_from_the_keyslot_file(make_app: MakeApp) -> Non
         await pilot.press("down", "enter")  # pick the second person from the list
         assert app.screen.query_one("#unlock-name").value == "王秀英"
         assert app.focused is app.screen.query_one("#unlock-pass")
+
+
+async def test_typing_a_name_on_the_list_types_it_and_unlocks_that_person(
+        make_app: MakeApp) -> None:
+    """The list has the focus when several people are enrolled; a person who just types
+    their name and passphrase unlocks as themselves, not as the first one listed."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: on_screen(app, "UnlockScreen"))
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#unlock-people"))
+        for ch in AUDITOR.name:  # in one burst, as a terminal delivers an IME's text
+            app.post_message(events.Key(ch, ch))
+        await pilot.pause()
+        assert app.screen.query_one("#unlock-name").value == AUDITOR.name
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one("#unlock-pass")
+        await pilot.press(*AUDITOR.passphrase, "enter")
+        await wait_for(pilot, lambda: app.session is not None)
+        assert app.session is not None and app.session.person.name == AUDITOR.name
 
 
 @pytest.mark.parametrize(("who", "passphrase", "expected"), [
