@@ -54,9 +54,9 @@ def large_import_cache_kib() -> int:
     return -max(-IMPORT_CACHE_KIB, min(-LARGE_IMPORT_CACHE_KIB, memory // 8 // 1024))
 
 
-def rollback_journal(conn: Connection) -> str | None:
-    """Switch a large import to a rollback journal; return the mode to go back to, or
-    None when the switch could not be made (the import then runs as it is).
+def rollback_journal(conn: Connection) -> bool:
+    """Switch a large import from WAL to a rollback journal; False when the switch could
+    not be made (the import then runs as it is).
 
     Why: in WAL mode every page of the transaction is written twice, once into the WAL at
     commit and again into the database by the checkpoint; for a 1,000,000-record import
@@ -67,14 +67,13 @@ def rollback_journal(conn: Connection) -> str | None:
     removal at commit is made durable too, as WAL's commit is. The journal holds
     encrypted pages only, like the WAL.
     """
-    before = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
-    if before != "wal":
-        return None
+    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        return False
     try:
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()
     except sqlcipher3.OperationalError:  # another connection holds the vault
-        return None
-    return before if str(mode[0]).lower() == "delete" else None
+        return False
+    return str(mode[0]).lower() == "delete"
 
 
 BYTES_PER_ROW = 200
@@ -225,23 +224,23 @@ def _import_settings(conn: Connection, rebuilds: bool) -> Iterator[None]:
     checked once, as sets, at the end (``BulkWriter._check_references``).
     """
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    journal: str | None = None
+    journal = False
     try:
         size = large_import_cache_kib() if rebuilds else IMPORT_CACHE_KIB
         conn.execute(f"PRAGMA cache_size = {size}")
         if rebuilds:
             journal = rollback_journal(conn)
-            if journal is not None:  # the journal's removal reaches the disk too
+            if journal:  # the journal's removal reaches the disk too
                 conn.execute("PRAGMA synchronous = EXTRA")
             conn.execute("PRAGMA foreign_keys = OFF")
         yield
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
-        if journal is not None:
+        if journal:
             conn.execute("PRAGMA synchronous = FULL")
             # If it fails the vault stays safe (a rollback journal); opening sets WAL again.
             with suppress(sqlcipher3.OperationalError):
-                conn.execute(f"PRAGMA journal_mode = {journal}").fetchone()
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 

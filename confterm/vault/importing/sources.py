@@ -52,13 +52,12 @@ class Merge:
 class Source(Protocol):
     name: str
     total_rows: int | None
-
-    def fraction_read(self) -> float | None:
-        """How much of the file has been read (0-1), when the row count is not known."""
-        ...
     merges: list[Merge]
 
     def rows(self) -> Iterator[RawRow]: ...
+
+    def fraction_read(self) -> float | None:
+        """How much of the file has been read (0-1), when the row count is not known."""
 
     def close(self) -> None: ...
 
